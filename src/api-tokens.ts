@@ -1,0 +1,460 @@
+import { RecordCache } from './cache.js';
+import { digestCandidates, digestMatches, digestToken } from './digest.js';
+import { ApiTokenError } from './errors.js';
+import { expiresAtFor } from './expiry.js';
+import { generateToken, parseToken, tokenPattern, tokenSuffix } from './format.js';
+import { encodeCursor, parseActor, parseCreateInput, parseListOptions, parseTokenId } from './inputs.js';
+import { resolveOptions, type ApiTokensOptions, type ResolvedOptions } from './options.js';
+import { effectivePermissions, isGranted } from './permissions.js';
+import { decide, type RateLimitDecision } from './rate-limit.js';
+import { Runtime } from './runtime.js';
+import { evaluate, needsExpiryWrite } from './status.js';
+import type { TokenRecord } from './store.js';
+import type {
+  Actor,
+  AuthContext,
+  CreatedToken,
+  CreateTokenInput,
+  ListTokensOptions,
+  Member,
+  TokenInfo,
+  TokenPage,
+  VerifyFailureCode,
+  VerifyResult,
+} from './types.js';
+
+/** The API returned by {@link createApiTokens}. */
+export interface ApiTokens {
+  /** The configured token prefix. */
+  readonly prefix: string;
+  /** Matches exactly the tokens of this prefix; register it with secret scanners. */
+  readonly tokenPattern: RegExp;
+  /** Creates a token for the actor. The result is the only time the token value is available. */
+  create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken>;
+  /** Lists tokens newest first, one page at a time. */
+  list(actor: Actor, options?: ListTokensOptions): Promise<TokenPage>;
+  /** Returns one token. */
+  get(actor: Actor, tokenId: string): Promise<TokenInfo>;
+  /** Deactivates a token; it can be reactivated later. */
+  deactivate(actor: Actor, tokenId: string): Promise<TokenInfo>;
+  /** Reactivates a deactivated token that has not expired. */
+  reactivate(actor: Actor, tokenId: string): Promise<TokenInfo>;
+  /** Deletes a token permanently. */
+  revoke(actor: Actor, tokenId: string): Promise<void>;
+  /** Checks a token and returns who it acts for, with the creator's current permissions. */
+  verify(token: string): Promise<VerifyResult>;
+  /** Counts one request made with a verified token; `null` when no rate limit applies. */
+  consumeRateLimit(auth: AuthContext): Promise<RateLimitDecision | null>;
+  /** Marks every expired but still active token as expired in the store; returns how many. */
+  deactivateExpired(options?: { batchSize?: number }): Promise<number>;
+  /** Drops a token from this instance's verification cache, for invalidation sent by other instances. */
+  evict(tokenId: string): void;
+  /** Waits for the background writes (`lastUsedAt`, expiry) started so far. Call before shutdown. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Creates the token API over a store and the host application's directory.
+ *
+ * @throws TypeError or RangeError when an option is invalid; the message names the option.
+ *
+ * @example
+ * ```ts
+ * const apiTokens = createApiTokens({
+ *   store: new MemoryTokenStore(),
+ *   prefix: 'acme',
+ *   directory: { getMember: async (orgId, userId) => db.findMember(orgId, userId) },
+ * });
+ * const { token } = await apiTokens.create({ orgId: 'org_1', userId: 'user_1' }, { name: 'CI', expiresIn: '3-months' });
+ * const result = await apiTokens.verify(token);
+ * ```
+ */
+export function createApiTokens(options: ApiTokensOptions): ApiTokens {
+  return new TokenService(resolveOptions(options));
+}
+
+interface ManagerContext {
+  actor: Actor;
+  member: Member;
+  isAdmin: boolean;
+}
+
+class TokenService implements ApiTokens {
+  readonly prefix: string;
+  readonly tokenPattern: RegExp;
+  readonly #options: ResolvedOptions;
+  readonly #runtime: Runtime;
+  readonly #cache: RecordCache | null;
+  readonly #lastUsedWrites = new Map<string, number>();
+
+  constructor(options: ResolvedOptions) {
+    this.#options = options;
+    this.#runtime = new Runtime(options);
+    this.#cache = options.cache === null ? null : new RecordCache(options.cache.ttlMs, options.cache.maxEntries);
+    this.prefix = options.prefix;
+    this.tokenPattern = tokenPattern(options.prefix);
+  }
+
+  async create(actor: Actor, input: CreateTokenInput): Promise<CreatedToken> {
+    const valid = parseCreateInput(input, this.#options.expirationPeriods);
+    const context = await this.#authorize(actor);
+    await this.#assertPlanAllowsTokens(context.actor.orgId);
+
+    const now = this.#now();
+    const token = generateToken(this.#options.prefix);
+    const digest = digestToken(token, this.#options.keys[0] ?? null);
+    const record: TokenRecord = {
+      id: crypto.randomUUID(),
+      orgId: context.actor.orgId,
+      userId: context.actor.userId,
+      name: valid.name,
+      suffix: tokenSuffix(token),
+      digest: digest.digest,
+      digestScheme: digest.scheme,
+      digestKeyId: digest.keyId,
+      status: 'active',
+      inactiveReason: null,
+      deactivatedBy: null,
+      scopes: valid.scopes,
+      createdAt: now,
+      expiresAt: expiresAtFor(now, valid.expiresIn),
+      lastUsedAt: null,
+    };
+    await this.#runtime.store('insert', (store) => store.insert(record));
+
+    this.#emitChange('token.created', record, context.actor);
+    return { token, info: toInfo(record, now) };
+  }
+
+  async list(actor: Actor, options?: ListTokensOptions): Promise<TokenPage> {
+    const valid = parseListOptions(options);
+    const context = await this.#authorize(actor);
+    if (valid.scope === 'organization' && !context.isAdmin) {
+      throw new ApiTokenError('FORBIDDEN', `Role "${context.member.role}" may not list the tokens of the whole organization; use scope "own" or an admin role`);
+    }
+
+    const records = await this.#runtime.store('list', (store) =>
+      store.list({
+        orgId: context.actor.orgId,
+        ...(valid.scope === 'own' ? { userId: context.actor.userId } : {}),
+        after: valid.after,
+        limit: valid.limit + 1,
+      }),
+    );
+    const now = this.#now();
+    const page = records.slice(0, valid.limit);
+    const last = page.at(-1);
+    const nextCursor = records.length > valid.limit && last !== undefined ? encodeCursor(last) : null;
+    return { items: page.map((record) => toInfo(record, now)), nextCursor };
+  }
+
+  async get(actor: Actor, tokenId: string): Promise<TokenInfo> {
+    const id = parseTokenId(tokenId);
+    const context = await this.#authorize(actor);
+    const record = await this.#loadManaged(context, id);
+    const now = this.#now();
+    this.#recordExpiryIfDue(record, now);
+    return toInfo(record, now);
+  }
+
+  async deactivate(actor: Actor, tokenId: string): Promise<TokenInfo> {
+    const id = parseTokenId(tokenId);
+    const context = await this.#authorize(actor);
+    const record = await this.#loadManaged(context, id);
+    const now = this.#now();
+
+    if (evaluate(record, now).status === 'inactive') {
+      this.#recordExpiryIfDue(record, now);
+      return toInfo(record, now);
+    }
+
+    const change = { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: context.actor.userId } as const;
+    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, 'active', change));
+    this.#evict(id);
+    if (updated === null) return this.#reload(context, id);
+
+    this.#emitChange('token.deactivated', updated, context.actor);
+    return toInfo(updated, now);
+  }
+
+  async reactivate(actor: Actor, tokenId: string): Promise<TokenInfo> {
+    const id = parseTokenId(tokenId);
+    const context = await this.#authorize(actor);
+    const record = await this.#loadManaged(context, id);
+    const now = this.#now();
+    const state = evaluate(record, now);
+
+    if (state.inactiveReason === 'expired') {
+      this.#recordExpiryIfDue(record, now);
+      throw new ApiTokenError('TOKEN_EXPIRED', `API token ${id} expired at ${record.expiresAt?.toISOString()}; expired tokens cannot be reactivated, create a new one`);
+    }
+
+    if (state.status === 'active') return toInfo(record, now);
+
+    const deactivatedBySomeoneElse = record.deactivatedBy !== null && record.deactivatedBy !== context.actor.userId;
+    if (deactivatedBySomeoneElse && !context.isAdmin) {
+      throw new ApiTokenError('FORBIDDEN', `API token ${id} was deactivated by an organization administrator; only an administrator can reactivate it`);
+    }
+
+    const change = { status: 'active', inactiveReason: null, deactivatedBy: null } as const;
+    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, 'inactive', change));
+    this.#evict(id);
+    if (updated === null) return this.#reload(context, id);
+
+    this.#emitChange('token.reactivated', updated, context.actor);
+    return toInfo(updated, now);
+  }
+
+  async revoke(actor: Actor, tokenId: string): Promise<void> {
+    const id = parseTokenId(tokenId);
+    const context = await this.#authorize(actor);
+    const record = await this.#loadManaged(context, id);
+
+    const deleted = await this.#runtime.store('delete', (store) => store.delete(id));
+    this.#evict(id);
+    if (!deleted) throw notFound(id, context.actor.orgId);
+
+    this.#emitChange('token.revoked', record, context.actor);
+  }
+
+  async verify(token: string): Promise<VerifyResult> {
+    const now = this.#now();
+
+    if (typeof token !== 'string' || parseToken(token, this.#options.prefix) === null) {
+      return this.#reject('MALFORMED', null, now);
+    }
+
+    const record = await this.#findByToken(token, now);
+    if (record === null) return this.#reject('NOT_FOUND', null, now);
+
+    const state = evaluate(record, now);
+    if (state.inactiveReason === 'expired') {
+      this.#recordExpiryIfDue(record, now);
+      return this.#reject('EXPIRED', record, now);
+    }
+
+    if (state.status === 'inactive') return this.#reject('INACTIVE', record, now);
+
+    const [member, plan] = await Promise.all([
+      this.#runtime.getMember(record.orgId, record.userId),
+      this.#runtime.getPlan(record.orgId),
+    ]);
+    // A deleted organization has no members, so its tokens fail like a removed creator's.
+    if (member === null || plan === null) return this.#reject('MEMBER_NOT_FOUND', record, now);
+
+    const apiPlans = this.#options.apiPlans;
+    if (apiPlans !== null && (plan === undefined || !apiPlans.has(plan))) {
+      return this.#reject('PLAN_NOT_ALLOWED', record, now);
+    }
+
+    this.#touchLastUsed(record, now);
+    return { valid: true, auth: authContext(record, member, plan ?? null) };
+  }
+
+  async consumeRateLimit(auth: AuthContext): Promise<RateLimitDecision | null> {
+    const limits = this.#options.rateLimits;
+    if (limits === null) return null;
+
+    const rule = (auth.plan === null ? undefined : limits.plans.get(auth.plan)) ?? limits.fallback;
+    if (rule === null) return null;
+
+    const key = limits.by === 'organization' ? `org:${auth.orgId}` : `token:${auth.tokenId}`;
+    const nowMs = this.#now().getTime();
+    let hit;
+    try {
+      hit = await limits.store.hit(key, rule.windowSeconds * 1000, nowMs);
+    } catch (error) {
+      this.#runtime.emit({ type: 'rate-limit.unavailable', at: new Date(nowMs), failOpen: limits.failOpen, error });
+      if (limits.failOpen) return null;
+      throw new ApiTokenError('RATE_LIMIT_UNAVAILABLE', 'Rate limit store failed; check that it is reachable, or set rateLimits.failOpen', { cause: error });
+    }
+
+    const decision = decide(rule, hit, nowMs);
+    if (!decision.allowed) {
+      this.#runtime.emit({ type: 'rate-limit.exceeded', at: new Date(nowMs), tokenId: auth.tokenId, orgId: auth.orgId, plan: auth.plan, limit: rule.limit });
+    }
+    return decision;
+  }
+
+  async deactivateExpired(options: { batchSize?: number } = {}): Promise<number> {
+    const batchSize = options.batchSize ?? 500;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('deactivateExpired: batchSize must be a positive integer');
+
+    let total = 0;
+    for (;;) {
+      const now = this.#now();
+      const batch = await this.#runtime.store('listExpired', (store) => store.listExpired(now, batchSize));
+      let changed = 0;
+      for (const record of batch) {
+        if (await this.#recordExpiry(record, now)) changed += 1;
+      }
+      total += changed;
+      // A full batch in which nothing changed would come back the same; stop instead of looping.
+      if (batch.length < batchSize || changed === 0) return total;
+    }
+  }
+
+  evict(tokenId: string): void {
+    this.#evict(tokenId);
+  }
+
+  flush(): Promise<void> {
+    return this.#runtime.flush();
+  }
+
+  #now(): Date {
+    const now = this.#options.clock();
+    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('options.clock must return a valid Date');
+    return new Date(now.getTime());
+  }
+
+  async #authorize(actor: Actor): Promise<ManagerContext> {
+    const valid = parseActor(actor);
+    const member = await this.#runtime.getMember(valid.orgId, valid.userId);
+    if (member === null) {
+      throw new ApiTokenError('FORBIDDEN', `User ${valid.userId} is not a member of organization ${valid.orgId}, so they may not manage its API tokens`);
+    }
+
+    const isAdmin = this.#options.adminRoles.has(member.role);
+    if (!isAdmin && !this.#options.managerRoles.has(member.role)) {
+      const roles = [...this.#options.managerRoles].join(', ');
+      throw new ApiTokenError('FORBIDDEN', `Role "${member.role}" may not manage API tokens; roles that may: ${roles}`);
+    }
+
+    return { actor: valid, member, isAdmin };
+  }
+
+  async #assertPlanAllowsTokens(orgId: string): Promise<void> {
+    const apiPlans = this.#options.apiPlans;
+    if (apiPlans === null) return;
+
+    const plan = await this.#runtime.getPlan(orgId);
+    if (plan === null || plan === undefined) {
+      throw new ApiTokenError('PLAN_NOT_ALLOWED', `Organization ${orgId} was not found, so it has no plan that includes API access`);
+    }
+    if (!apiPlans.has(plan)) {
+      const plans = [...apiPlans].join(', ');
+      throw new ApiTokenError('PLAN_NOT_ALLOWED', `The "${plan}" plan does not include API access; upgrade to one of: ${plans}`);
+    }
+  }
+
+  // Other organizations' tokens, and other members' tokens for non-admins, answer NOT_FOUND,
+  // so an id reveals nothing about tokens the actor may not see.
+  async #loadManaged(context: ManagerContext, id: string): Promise<TokenRecord> {
+    const record = await this.#runtime.store('findById', (store) => store.findById(id));
+    const visible =
+      record !== null &&
+      record.orgId === context.actor.orgId &&
+      (record.userId === context.actor.userId || context.isAdmin);
+    if (!visible) throw notFound(id, context.actor.orgId);
+    return record;
+  }
+
+  async #reload(context: ManagerContext, id: string): Promise<TokenInfo> {
+    const record = await this.#loadManaged(context, id);
+    return toInfo(record, this.#now());
+  }
+
+  async #findByToken(token: string, now: Date): Promise<TokenRecord | null> {
+    for (const candidate of digestCandidates(token, this.#options.keys)) {
+      const cached = this.#cache?.get(candidate.digest, now.getTime()) ?? null;
+      if (cached !== null && digestMatches(cached, candidate)) return cached;
+
+      const epoch = this.#cache?.epoch ?? 0;
+      const record = await this.#runtime.store('findByDigest', (store) => store.findByDigest(candidate.digest));
+      if (record === null || !digestMatches(record, candidate)) continue;
+
+      this.#cache?.fill(candidate.digest, record, epoch, this.#now().getTime());
+      return record;
+    }
+    return null;
+  }
+
+  #reject(code: VerifyFailureCode, record: TokenRecord | null, now: Date): VerifyResult {
+    this.#runtime.emit({
+      type: 'verification.failed',
+      at: now,
+      code,
+      tokenId: record?.id ?? null,
+      orgId: record?.orgId ?? null,
+      userId: record?.userId ?? null,
+    });
+    return { valid: false, code };
+  }
+
+  #recordExpiryIfDue(record: TokenRecord, now: Date): void {
+    if (!needsExpiryWrite(record, evaluate(record, now))) return;
+    this.#runtime.background('record-expiry', record.id, () => this.#recordExpiry(record, now));
+  }
+
+  // Writes the expiry of one token, guarded on the stored status, and reports whether this
+  // call made the change (so `token.expired` is emitted once).
+  async #recordExpiry(record: TokenRecord, now: Date): Promise<boolean> {
+    if (!needsExpiryWrite(record, evaluate(record, now))) return false;
+    const change = { status: 'inactive', inactiveReason: 'expired', deactivatedBy: record.deactivatedBy } as const;
+    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(record.id, 'active', change));
+    this.#evict(record.id);
+    if (updated === null) return false;
+    this.#runtime.emit({ type: 'token.expired', at: now, tokenId: record.id, orgId: record.orgId, userId: record.userId });
+    return true;
+  }
+
+  #touchLastUsed(record: TokenRecord, now: Date): void {
+    const interval = this.#options.lastUsedIntervalMs;
+    const nowMs = now.getTime();
+    const lastWrite = Math.max(this.#lastUsedWrites.get(record.id) ?? -Infinity, record.lastUsedAt?.getTime() ?? -Infinity);
+    if (nowMs - lastWrite < interval) return;
+
+    // The map only throttles; dropping it when it grows large costs at most one extra write per token.
+    if (this.#lastUsedWrites.size >= 100_000) this.#lastUsedWrites.clear();
+    this.#lastUsedWrites.set(record.id, nowMs);
+    this.#runtime.background('touch-last-used', record.id, () => this.#options.store.touchLastUsed(record.id, now));
+  }
+
+  #evict(tokenId: string): void {
+    this.#cache?.invalidate(tokenId);
+    this.#lastUsedWrites.delete(tokenId);
+  }
+
+  #emitChange(
+    type: 'token.created' | 'token.deactivated' | 'token.reactivated' | 'token.revoked',
+    record: TokenRecord,
+    actor: Actor,
+  ): void {
+    this.#runtime.emit({ type, at: this.#now(), tokenId: record.id, orgId: record.orgId, userId: record.userId, actor });
+  }
+}
+
+function notFound(id: string, orgId: string): ApiTokenError {
+  return new ApiTokenError('NOT_FOUND', `API token ${id} was not found in organization ${orgId}`, { field: 'tokenId' });
+}
+
+function toInfo(record: TokenRecord, now: Date): TokenInfo {
+  const state = evaluate(record, now);
+  return {
+    id: record.id,
+    orgId: record.orgId,
+    userId: record.userId,
+    name: record.name,
+    suffix: record.suffix,
+    createdAt: new Date(record.createdAt.getTime()),
+    expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt.getTime()),
+    status: state.status,
+    inactiveReason: state.inactiveReason,
+    lastUsedAt: record.lastUsedAt === null ? null : new Date(record.lastUsedAt.getTime()),
+    scopes: record.scopes === null ? null : Object.freeze([...record.scopes]),
+  };
+}
+
+function authContext(record: TokenRecord, member: Member, plan: string | null): AuthContext {
+  const permissions = effectivePermissions(member.permissions, record.scopes);
+  return Object.freeze({
+    tokenId: record.id,
+    orgId: record.orgId,
+    userId: record.userId,
+    role: member.role,
+    permissions,
+    plan,
+    can: (permission: string) => isGranted(permissions, permission),
+  });
+}

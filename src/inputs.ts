@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { ApiTokenError } from './errors.js';
+import type { ExpirationPeriod } from './expiry.js';
+import type { ListCursor } from './store.js';
+import type { Actor, ListTokensOptions } from './types.js';
+
+export const MAX_NAME_LENGTH = 100;
+export const MAX_SCOPES = 100;
+export const MAX_LIST_LIMIT = 100;
+export const DEFAULT_LIST_LIMIT = 20;
+
+// C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+const IDENTIFIER = /^[\x21-\x7e]{1,128}$/;
+const PERMISSION = /^[\x21-\x7e]{1,200}$/;
+
+export interface ValidCreateInput {
+  name: string;
+  expiresIn: ExpirationPeriod;
+  scopes: readonly string[] | null;
+}
+
+export interface ValidListOptions {
+  limit: number;
+  after: ListCursor | null;
+  scope: 'own' | 'organization';
+}
+
+const actorSchema = z.object({
+  orgId: z.string().regex(IDENTIFIER, 'expected 1 to 128 visible ASCII characters'),
+  userId: z.string().regex(IDENTIFIER, 'expected 1 to 128 visible ASCII characters'),
+});
+
+const nameSchema = z
+  .string({ error: 'expected a string' })
+  .transform((name) => name.trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'must not be empty after trimming whitespace')
+      .refine((name) => [...name].length <= MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters after trimming`)
+      .refine((name) => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as newlines or tabs'),
+  );
+
+const scopesSchema = z
+  .array(z.string().regex(PERMISSION, 'expected permission names of 1 to 200 visible ASCII characters, such as "documents:read"'))
+  .max(MAX_SCOPES, `expected at most ${MAX_SCOPES} scopes`)
+  .nullable()
+  .optional();
+
+const listSchema = z
+  .strictObject({
+    limit: z.number().int('must be an integer').min(1, 'must be at least 1').max(MAX_LIST_LIMIT, `must be at most ${MAX_LIST_LIMIT}`).optional(),
+    cursor: z.string().max(512).nullable().optional(),
+    scope: z.enum(['own', 'organization']).optional(),
+  })
+  .optional();
+
+const cursorSchema = z.tuple([z.number().int().min(0), z.string().regex(IDENTIFIER)]);
+
+/** Validates the acting user. Throws `INVALID_INPUT` naming `actor.orgId` or `actor.userId`. */
+export function parseActor(actor: Actor): Actor {
+  const result = actorSchema.safeParse(actor);
+  if (!result.success) throw invalidInput(result.error, 'actor');
+  return { orgId: result.data.orgId, userId: result.data.userId };
+}
+
+/** Validates the input of `create` against the offered periods. */
+export function parseCreateInput(input: unknown, periods: readonly ExpirationPeriod[]): ValidCreateInput {
+  const schema = z.object({
+    name: nameSchema,
+    expiresIn: z.enum(periods as [ExpirationPeriod, ...ExpirationPeriod[]], {
+      error: `must be one of ${periods.map((period) => `"${period}"`).join(', ')}`,
+    }),
+    scopes: scopesSchema,
+  });
+  const result = schema.safeParse(input);
+  if (!result.success) throw invalidInput(result.error, 'input');
+  const scopes = result.data.scopes == null ? null : Object.freeze([...new Set(result.data.scopes)]);
+  return { name: result.data.name, expiresIn: result.data.expiresIn, scopes };
+}
+
+/** Validates a token id given to a management call. */
+export function parseTokenId(tokenId: unknown): string {
+  if (typeof tokenId === 'string' && IDENTIFIER.test(tokenId)) return tokenId;
+  throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: expected 1 to 128 visible ASCII characters, as returned in TokenInfo.id', {
+    field: 'tokenId',
+  });
+}
+
+/** Validates the options of `list` and decodes the cursor. */
+export function parseListOptions(options: ListTokensOptions | undefined): ValidListOptions {
+  const result = listSchema.safeParse(options);
+  if (!result.success) throw invalidInput(result.error, 'options');
+  const data = result.data ?? {};
+  return {
+    limit: data.limit ?? DEFAULT_LIST_LIMIT,
+    after: data.cursor == null ? null : decodeCursor(data.cursor),
+    scope: data.scope ?? 'own',
+  };
+}
+
+/** Encodes a listing position as an opaque, URL-safe cursor. */
+export function encodeCursor(position: ListCursor): string {
+  const json = JSON.stringify([position.createdAt.getTime(), position.id]);
+  return btoa(json).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function decodeCursor(cursor: string): ListCursor {
+  try {
+    const json = atob(cursor.replaceAll('-', '+').replaceAll('_', '/'));
+    const [createdAtMs, id] = cursorSchema.parse(JSON.parse(json));
+    return { createdAt: new Date(createdAtMs), id };
+  } catch {
+    throw new ApiTokenError('INVALID_INPUT', 'Invalid cursor: pass the nextCursor of the previous page unchanged', { field: 'cursor' });
+  }
+}
+
+function invalidInput(error: z.ZodError, root: string): ApiTokenError {
+  const issue = error.issues[0]!;
+  const path = issue.path.map(String).join('.');
+  const label = path === '' ? root : root === 'actor' ? `actor.${path}` : path;
+  return new ApiTokenError('INVALID_INPUT', `Invalid ${label}: ${issue.message}`, { field: label });
+}

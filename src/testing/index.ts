@@ -1,0 +1,3 @@
+export { testTokenStore } from './token-store-suite.js';
+export type { TokenStoreSuiteOptions } from './token-store-suite.js';
+export type { SuiteRunner, TestFunction } from './runner.js';
