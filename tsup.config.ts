@@ -4,6 +4,9 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
+    express: 'src/express.ts',
+    fastify: 'src/fastify.ts',
+    hono: 'src/hono.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
