@@ -6,7 +6,7 @@ import { ADAPTERS, MANAGEMENT_PREFIX, startManagementApp, type AdapterName } fro
 import { ADMIN, createFixture, EDITOR, OUTSIDER, START, VIEWER, type Fixture } from './support/fixture.js';
 
 interface CallOptions {
-  /** The signed-in actor; `null` for nobody. Default: the Admin. */
+  /** The signed-in actor, or `null` for a signed-out request. Default: the Admin. */
   actor?: Actor | null;
   /** A value to send as JSON. */
   json?: unknown;
@@ -21,7 +21,6 @@ interface CallResult {
   headers: Headers;
   text: string;
   // Response bodies are checked field by field, so an untyped value keeps the tests short.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
 }
 
@@ -102,7 +101,7 @@ describe.each(ADAPTERS)('token management on %s', (adapter) => {
     });
   });
 
-  it('signed-out request answers 401', async () => {
+  it('signed-out request gets 401', async () => {
     await withApp(adapter, createFixture(), async (call) => {
       for (const [method, path] of [['POST', '/tokens'], ['GET', '/tokens'], ['GET', '/tokens/abc'], ['POST', '/tokens/abc/deactivate'], ['POST', '/tokens/abc/reactivate'], ['DELETE', '/tokens/abc']] as const) {
         const json = method === 'POST' ? { name: 'x', expiresIn: 'never' } : undefined;

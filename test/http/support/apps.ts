@@ -17,7 +17,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The body every adapter's protected route answers with, built the same way by all three. */
+/** The body every adapter's protected route responds with, built the same way by all three. */
 export function documentsBody(auth: { orgId: string; userId: string; permissions: readonly string[] }): string {
   return JSON.stringify({ orgId: auth.orgId, userId: auth.userId, permissions: auth.permissions });
 }

@@ -16,9 +16,9 @@ export interface FixtureOptions {
 }
 
 /**
- * An `ApiTokens` over a memory store and an in-memory directory that a test can change: an
- * organization on the business plan with an Admin, an Editor and a Viewer, a frozen clock,
- * and switches that make the store or the directory fail.
+ * An `ApiTokens` over a memory store and an in-memory directory that a test can change. The
+ * directory has an organization on the business plan with an Admin, an Editor and a Viewer.
+ * The clock is frozen, and two switches make the store or the directory fail.
  */
 export interface Fixture {
   apiTokens: ApiTokens;
