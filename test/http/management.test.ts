@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_MANAGEMENT_BODY_BYTES } from '../../src/management-http.js';
 import type { Actor } from '../../src/index.js';
 import { ADAPTERS, MANAGEMENT_PREFIX, startManagementApp, type AdapterName } from './support/apps.js';
+import { sendRaw, type RawHeader } from './support/raw-http.js';
 import { ADMIN, createFixture, EDITOR, OUTSIDER, START, VIEWER, type Fixture } from './support/fixture.js';
 
 interface CallOptions {
@@ -333,5 +334,31 @@ describe('token management across adapters', () => {
     expect(bodies[0]).toHaveLength(requests.length);
     expect(bodies[1]).toEqual(bodies[0]);
     expect(bodies[2]).toEqual(bodies[0]);
+  });
+
+  it('body edge cases are identical', async () => {
+    const signedIn: RawHeader[] = [
+      ['X-Org-Id', ADMIN.orgId],
+      ['X-User-Id', ADMIN.userId],
+    ];
+    const json: RawHeader = ['Content-Type', 'application/json'];
+    const responses = await Promise.all(
+      ADAPTERS.map(async (adapter) => {
+        const app = await startManagementApp(adapter, createFixture().apiTokens);
+        try {
+          const withoutContentType = await sendRaw(app.port, { method: 'POST', path: `${MANAGEMENT_PREFIX}/tokens`, headers: signedIn, body: '{"name":"CI","expiresIn":"never"}' });
+          const emptyJson = await sendRaw(app.port, { method: 'POST', path: `${MANAGEMENT_PREFIX}/tokens`, headers: [...signedIn, json], body: '' });
+          const noBody = await sendRaw(app.port, { method: 'POST', path: `${MANAGEMENT_PREFIX}/tokens/missing/deactivate`, headers: [...signedIn, json] });
+          return [withoutContentType, emptyJson, noBody].map((response) => `${response.status} ${response.body.toString('utf8')}`);
+        } finally {
+          await app.close();
+        }
+      }),
+    );
+    expect(responses[0]![0]).toMatch(/^415 .*"UNSUPPORTED_MEDIA_TYPE"/);
+    expect(responses[0]![1]).toMatch(/^400 .*"field":"body"/);
+    expect(responses[0]![2]).toMatch(/^404 .*"NOT_FOUND"/);
+    expect(responses[1]).toEqual(responses[0]);
+    expect(responses[2]).toEqual(responses[0]);
   });
 });
