@@ -17,6 +17,8 @@ export interface TestDatabase {
   readonly store: SqlTokenStore;
   /** Runs SQL on the same database, for checks that the store's API cannot make. */
   query(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Reads every column of every row of the table, each converted to text by the database. */
+  scanAsText(): Promise<string[]>;
   /** Drops the table and closes the connections. */
   close(): Promise<void>;
 }
@@ -51,6 +53,15 @@ export async function openPostgres(config: pg.PoolConfig = {}): Promise<TestData
     table,
     store,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
+    scanAsText: async () => {
+      const columns = await pool.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1',
+        [table],
+      );
+      const casts = columns.rows.map(({ column_name }) => `coalesce(${column_name}::text, '')`).join(` || '|' || `);
+      const { rows } = await pool.query<{ line: string }>(`SELECT ${casts} AS line FROM "${table}"`);
+      return rows.map((row) => row.line);
+    },
     close: async () => {
       await pool.query(`DROP TABLE IF EXISTS "${table}"`);
       await pool.end();
@@ -58,9 +69,14 @@ export async function openPostgres(config: pg.PoolConfig = {}): Promise<TestData
   };
 }
 
-/** Opens a store on MariaDB `test`, with extra pool options (such as `timezone` or `dateStrings`). */
-export async function openMariadb(config: mysql.PoolOptions = {}): Promise<TestDatabase> {
+/**
+ * Opens a store on MariaDB `test`, with extra pool options (such as `timezone` or
+ * `dateStrings`) and a statement run first on every new connection (such as `SET time_zone`).
+ */
+export async function openMariadb(config: mysql.PoolOptions = {}, onConnection?: string): Promise<TestDatabase> {
   const pool = mysql.createPool({ ...MARIADB, connectionLimit: 5, ...config });
+  // mysql2 runs a connection's commands in order, so this runs before any query of the store.
+  if (onConnection !== undefined) pool.on('connection', (connection) => void connection.query(onConnection));
   const table = uniqueTable();
   const store = SqlTokenStore.mysql(pool, { table });
   await store.migrate();
@@ -69,6 +85,15 @@ export async function openMariadb(config: mysql.PoolOptions = {}): Promise<TestD
     table,
     store,
     query: async (sql, params) => (await pool.query(sql, params))[0] as Record<string, unknown>[],
+    scanAsText: async () => {
+      const [columns] = await pool.query<mysql.RowDataPacket[]>(
+        'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?',
+        [table],
+      );
+      const casts = columns.map(({ name }) => `CAST(\`${name}\` AS CHAR)`).join(', ');
+      const [rows] = await pool.query<mysql.RowDataPacket[]>(`SELECT CONCAT_WS('|', ${casts}) AS line FROM \`${table}\``);
+      return rows.map((row) => String(row.line));
+    },
     close: async () => {
       await pool.query(`DROP TABLE IF EXISTS \`${table}\``);
       await pool.end();
@@ -87,7 +112,20 @@ export async function openSqlite(): Promise<TestDatabase> {
     dialect: 'SQLite',
     table,
     store,
-    query: async (sql, params = []) => database.prepare(sql).all(...params) as Record<string, unknown>[],
+    query: async (sql, params = []) => {
+      const statement = database.prepare(sql);
+      if (!statement.reader) {
+        statement.run(...params);
+        return [];
+      }
+      return statement.all(...params) as Record<string, unknown>[];
+    },
+    scanAsText: async () => {
+      const columns = database.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+      const casts = columns.map(({ name }) => `coalesce(CAST("${name}" AS TEXT), '')`).join(` || '|' || `);
+      const rows = database.prepare(`SELECT ${casts} AS line FROM "${table}"`).all() as { line: string }[];
+      return rows.map((row) => row.line);
+    },
     close: async () => {
       database.close();
       rmSync(directory, { recursive: true, force: true });
