@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -259,5 +260,13 @@ describe('migrate on SQLite', () => {
     expect(await store.findByDigest(record.digest)).toEqual(record);
     const indexes = database.prepare("SELECT count(*) AS count FROM auth.sqlite_schema WHERE type = 'index'").get();
     expect(indexes).toEqual({ count: 5 });
+  });
+});
+
+describe('docs/sql.md', () => {
+  it('DDL example matches postgresSchema', () => {
+    const guide = readFileSync(new URL('../../docs/sql.md', import.meta.url), 'utf8');
+    const example = /```sql\n([\s\S]*?)```/.exec(guide)?.[1];
+    expect(example).toBe(postgresSchema('api_tokens'));
   });
 });
