@@ -104,10 +104,9 @@ function statements(table: TableName): SqlStatements {
 // NOT EXISTS. Concurrent CREATE TABLE IF NOT EXISTS statements are serialized by the
 // server's metadata lock, so racing migrations need no lock of their own.
 //
-// utf8mb4_bin compares code points, so lookups by id, organization and user are exact and
-// case-sensitive. Like every MySQL collation before the 0900 family it ignores trailing
-// spaces, which the ids and digests of this library never contain. The digest is ASCII
-// hex, which keeps its unique index at 64 bytes per entry.
+// utf8mb4_bin compares code points, so lookups by id, organization, user and digest are
+// exact and case-sensitive. Like every MySQL collation before the 0900 family it ignores
+// trailing spaces, which the ids and digests of this library never contain.
 function schemaStatement(table: TableName): string {
   const index = indexNames(table);
   return `CREATE TABLE IF NOT EXISTS ${quote(table)} (
@@ -116,7 +115,7 @@ function schemaStatement(table: TableName): string {
   user_id VARCHAR(128) NOT NULL,
   name VARCHAR(255) NOT NULL,
   suffix VARCHAR(16) NOT NULL,
-  digest VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  digest VARCHAR(64) NOT NULL,
   digest_scheme VARCHAR(32) NOT NULL,
   digest_key_id VARCHAR(128) NULL,
   status VARCHAR(16) NOT NULL,

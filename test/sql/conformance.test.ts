@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testTokenStore } from '../../src/testing/index.js';
 import { SQL_TARGETS, type TestDatabase } from '../support/sql.js';
 
@@ -13,5 +13,12 @@ for (const target of SQL_TARGETS) {
     });
 
     testTokenStore({ name: target.dialect, describe, it, createStore: () => database.store });
+
+    it('non-ASCII lookup keys return null', async () => {
+      for (const key of ['é'.repeat(64), '🔑', 'ключ']) {
+        expect(await database.store.findByDigest(key)).toBeNull();
+        expect(await database.store.findById(key)).toBeNull();
+      }
+    });
   });
 }
