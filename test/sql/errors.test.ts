@@ -4,7 +4,7 @@ import mysql from 'mysql2';
 import mysqlPromise from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiTokens, isApiTokenError, MemoryTokenStore, type TokenStore } from '../../src/index.js';
+import { createApiTokens, isApiTokenError, MemoryTokenStore, type ApiTokenError, type TokenStore } from '../../src/index.js';
 import { SqlTokenStore } from '../../src/sql/index.js';
 import { makeRecord } from '../support/records.js';
 import { openSqlite, SQL_TARGETS, type TestDatabase } from '../support/sql.js';
@@ -98,7 +98,8 @@ describe('unreachable store', () => {
         () => null,
         (caught: unknown) => caught,
       );
-      expect(isApiTokenError(error) && error.code).toBe('STORE_UNAVAILABLE');
+      expect(isApiTokenError(error)).toBe(true);
+      expect((error as ApiTokenError).code).toBe('STORE_UNAVAILABLE');
       const cause = (error as Error).cause as { code?: string } | undefined;
       expect(cause).toBeInstanceOf(Error);
       if (driverCode !== null) expect(cause?.code).toBe(driverCode);

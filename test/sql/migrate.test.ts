@@ -21,7 +21,7 @@ describe('table name option', () => {
     },
   );
 
-  it('rejects a table that is no string', () => {
+  it('rejects a non-string table', () => {
     expect(() => SqlTokenStore.sqlite(database, { table: 42 as unknown as string })).toThrow('got number');
   });
 
