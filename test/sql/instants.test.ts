@@ -63,7 +63,7 @@ describe.skipIf(!available.get('MariaDB'))('instants on MariaDB', () => {
     await expectSameMilliseconds(await openMariadb({ timezone: 'local', dateStrings: false }));
   });
 
-  it('DATETIME holds the UTC wall clock', async () => {
+  it('DATETIME stores the UTC wall clock', async () => {
     const database = await openMariadb();
     try {
       const record = recordAt('2026-10-25T00:59:59.123Z', { expiresAt: null, lastUsedAt: null });
@@ -96,6 +96,20 @@ describe.skipIf(!available.get('PostgreSQL'))('instants on PostgreSQL', () => {
     await expectSameMilliseconds(await openPostgres({ types: asText, options: '-c TimeZone=Asia/Kolkata' }));
   });
 
+  it('pg parses every millisecond exactly', async () => {
+    const database = await openPostgres();
+    try {
+      const rows = await database.query(
+        `SELECT i, timestamptz '2026-03-29 01:59:59+00' + i * interval '1 millisecond' AS instant FROM generate_series(0, 999) AS i`,
+      );
+      const wrong = rows.filter((row) => (row.instant as Date).getTime() !== Date.parse('2026-03-29T01:59:59.000Z') + (row.i as number));
+      expect(rows).toHaveLength(1000);
+      expect(wrong).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('timestamptz stores the exact instant', async () => {
     const database = await openPostgres();
     try {
@@ -118,7 +132,7 @@ describe('instants on SQLite', () => {
     await expectSameMilliseconds(await openSqlite());
   });
 
-  it('columns hold integers and NULL', async () => {
+  it('columns contain integers and NULL', async () => {
     const database = await openSqlite();
     try {
       const record = recordAt('2026-10-25T00:59:59.123Z', { expiresAt: null, lastUsedAt: null });
