@@ -139,7 +139,7 @@ const optionsSchema = z.strictObject({
     .array(
       z.strictObject({
         id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1 to 64 letters, digits, ".", "_" or "-"'),
-        secret: z.union([z.string(), z.instanceof(Uint8Array)]),
+        secret: z.union([z.string(), z.instanceof(Uint8Array)], { error: 'expected a string or a Uint8Array of at least 32 bytes' }),
       }),
     )
     .readonly()
@@ -154,13 +154,16 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   cache: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        ttlMs: z.number().int().min(1).max(3_600_000).optional(),
-        maxEntries: z.number().int().min(1).max(10_000_000).optional(),
-      }),
-    ])
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          ttlMs: z.number().int().min(1).max(3_600_000).optional(),
+          maxEntries: z.number().int().min(1).max(10_000_000).optional(),
+        }),
+      ],
+      { error: 'expected false or an object { ttlMs?, maxEntries? }' },
+    )
     .optional(),
   clock: fn<() => Date>('a function that returns a Date').optional(),
   onEvent: fn<(event: ApiTokenEvent) => void>('a function (event) => void').optional(),
@@ -252,8 +255,22 @@ function assertUniqueKeyIds(keys: readonly DigestKey[]): void {
 const RANGE_ISSUES = new Set(['too_small', 'too_big']);
 
 function toProgrammerError(error: z.ZodError): TypeError | RangeError {
-  const issue = error.issues[0]!;
-  const path = ['options', ...issue.path.map(String)].join('.');
+  const issue = preciseIssue(error.issues[0]!);
+  const path = issue.path.reduce<string>(
+    (prefix, key) => (typeof key === 'number' ? `${prefix}[${key}]` : `${prefix}.${String(key)}`),
+    'options',
+  );
   const message = `createApiTokens: ${path} is invalid: ${issue.message}`;
   return RANGE_ISSUES.has(issue.code) ? new RangeError(message) : new TypeError(message);
+}
+
+// A union reports one issue for all of its branches. When a branch got past the type check
+// at the union's own level (such as a `cache` object with a bad field), its first issue
+// names the field, so it replaces the union's generic one.
+function preciseIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union') return issue;
+  const branch = issue.errors.find((issues) => (issues[0]?.path.length ?? 0) > 0);
+  if (branch === undefined) return issue;
+  const inner = preciseIssue(branch[0]!);
+  return { ...inner, path: [...issue.path, ...inner.path] };
 }
