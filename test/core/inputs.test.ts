@@ -39,6 +39,21 @@ describe('management input validation', () => {
     }
   });
 
+  it.each([
+    ['a whole token', (token: string) => token],
+    ['a token missing characters', (token: string) => token.slice(0, -5)],
+  ])('tokenId that is %s', async (_case, toTokenId) => {
+    const { apiTokens, create, owner } = makeApiTokens();
+    const { token } = await create();
+    const tokenId = toTokenId(token);
+
+    const error = await expectApiTokenError(apiTokens.get(owner, tokenId), 'INVALID_INPUT');
+
+    expect(error.field).toBe('tokenId');
+    expect(error.message).toContain('TokenInfo.id');
+    expect(error.message).not.toContain(tokenId.slice(5, 20));
+  });
+
   it('unknown period names expiresIn', async () => {
     const { create } = makeApiTokens();
 
