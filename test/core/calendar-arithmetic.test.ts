@@ -65,6 +65,16 @@ describe('calendar arithmetic', () => {
     expect(expiresAtFor(new Date(createdAt), period)?.toISOString()).toBe(expected);
   });
 
+  it('every zone gives the same instants', () => {
+    // Between them, UTC+14 and UTC-11 put every instant of the table on another local day.
+    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Kolkata', ...Object.keys(DST_CROSSINGS)]) {
+      process.env.TZ = zone;
+      for (const [createdAt, period, expected] of PERIODS) {
+        expect(expiresAtFor(new Date(createdAt), period)?.toISOString(), `${zone}: ${createdAt} plus ${period}`).toBe(expected);
+      }
+    }
+  });
+
   it('addUtcMonths leaves its input alone', () => {
     const input = new Date('2026-01-31T10:00:00.000Z');
 
