@@ -72,7 +72,7 @@ export function parseActor(actor: Actor): Actor {
 
 /** Validates the input of `create` against the offered periods. */
 export function parseCreateInput(input: unknown, periods: readonly ExpirationPeriod[]): ValidCreateInput {
-  const schema = z.object({
+  const schema = z.strictObject({
     name: nameSchema,
     expiresIn: z.enum(periods as [ExpirationPeriod, ...ExpirationPeriod[]], {
       error: `must be one of ${periods.map((period) => `"${period}"`).join(', ')}`,

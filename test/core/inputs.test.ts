@@ -76,6 +76,16 @@ describe('management input validation', () => {
     expect(error.field).toMatch(/^scopes/);
   });
 
+  it('misspelled scopes key is rejected', async () => {
+    const { apiTokens, owner } = makeApiTokens();
+
+    const input = { name: 'narrow', expiresIn: '1-month', scope: ['documents:read'] };
+    const error = await expectApiTokenError(apiTokens.create(owner, input as never), 'INVALID_INPUT');
+
+    expect(error.message).toContain('"scope"');
+    expect((await apiTokens.list(owner)).items).toEqual([]);
+  });
+
   it('duplicate scopes are merged', async () => {
     const { create } = makeApiTokens();
 
