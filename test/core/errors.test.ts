@@ -56,9 +56,9 @@ describe('ApiTokenError', () => {
   });
 
   it.each([
-    ['a plain Error with a code', Object.assign(new Error('x'), { code: 'NOT_FOUND' })],
-    ['a branded error without code', Object.defineProperty(new Error('x'), Symbol.for('api-tokens.error'), { value: true })],
-    ['a brand set to another value', Object.defineProperty(Object.assign(new Error('x'), { code: 'NOT_FOUND' }), Symbol.for('api-tokens.error'), { value: 'yes' })],
+    ['a coded plain Error', Object.assign(new Error('x'), { code: 'NOT_FOUND' })],
+    ['a codeless branded error', Object.defineProperty(new Error('x'), Symbol.for('api-tokens.error'), { value: true })],
+    ['a wrong brand value', Object.defineProperty(Object.assign(new Error('x'), { code: 'NOT_FOUND' }), Symbol.for('api-tokens.error'), { value: 'yes' })],
     ['a plain object', { code: 'NOT_FOUND', message: 'x' }],
     ['null', null],
     ['undefined', undefined],

@@ -18,9 +18,9 @@ describe('management input validation', () => {
   });
 
   it.each([
-    ['empty', ''],
+    ['that is empty', ''],
     ['with a space', 'a b'],
-    ['non-ASCII', 'tökén'],
+    ['with non-ASCII', 'tökén'],
     ['over 128 characters', 'i'.repeat(129)],
     ['not a string', 42],
   ])('tokenId %s', async (_case, tokenId) => {
@@ -41,7 +41,7 @@ describe('management input validation', () => {
 
   it.each([
     ['a whole token', (token: string) => token],
-    ['a token missing characters', (token: string) => token.slice(0, -5)],
+    ['a truncated token', (token: string) => token.slice(0, -5)],
   ])('tokenId that is %s', async (_case, toTokenId) => {
     const { apiTokens, create, owner } = makeApiTokens();
     const { token } = await create();
@@ -66,7 +66,7 @@ describe('management input validation', () => {
   it.each([
     ['not an array', 'documents:read'],
     ['an empty name', ['']],
-    ['a name with a space', ['documents read']],
+    ['a spaced name', ['documents read']],
     ['101 scopes', Array.from({ length: 101 }, (_, index) => `scope:${index}`)],
   ])('scopes with %s', async (_case, scopes) => {
     const { create } = makeApiTokens();

@@ -25,14 +25,14 @@ describe('token names', () => {
   });
 
   it.each([
-    ['empty', ''],
+    ['an empty name', ''],
     ['only whitespace', ' \t '],
     ['101 characters', 'n'.repeat(101)],
     ['101 after trimming', ` ${'n'.repeat(101)} `],
     ['a newline', 'CI\ndeploys'],
     ['a tab', 'CI\tdeploys'],
-    ['NUL', 'CI\u0000deploys'],
-    ['DEL', 'CI\u007fdeploys'],
+    ['a NUL character', 'CI\u0000deploys'],
+    ['a DEL character', 'CI\u007fdeploys'],
     ['a C1 control', 'CI\u0085deploys'],
     ['a line separator', 'CI\u2028deploys'],
   ])('rejects %s', async (_case, name) => {

@@ -99,7 +99,7 @@ describe('token list pagination', () => {
     ['garbage', 'not a cursor!'],
     ['empty', ''],
     ['base64 of other JSON', btoa(JSON.stringify({ createdAt: 1 }))],
-    ['base64 of a bad id', btoa(JSON.stringify([1, 'has space']))],
+    ['base64 with bad id', btoa(JSON.stringify([1, 'has space']))],
     ['a negative instant', btoa(JSON.stringify([-1, 'id']))],
     ['over 512 characters', 'A'.repeat(513)],
   ])('bad cursor: %s', async (_case, cursor) => {

@@ -121,12 +121,14 @@ describe('token format', () => {
     expect(` ${token}`).not.toMatch(tokenPattern('acme'));
   });
 
+  // The expected values are what Python's zlib.crc32 returns, and "123456789" is the usual
+  // check input of CRC catalogues.
   it.each([
-    ['', 0x00000000],
-    ['a', 0xe8b7be43],
-    ['123456789', 0xcbf43926],
-    ['The quick brown fox jumps over the lazy dog', 0x414fa339],
-  ])('CRC-32 of "%s"', (input, expected) => {
+    ['the empty string', '', 0x00000000],
+    ['"a"', 'a', 0xe8b7be43],
+    ['"123456789"', '123456789', 0xcbf43926],
+    ['a pangram', 'The quick brown fox jumps over the lazy dog', 0x414fa339],
+  ])('CRC-32 of %s', (_label, input, expected) => {
     expect(crc32(input)).toBe(expected);
   });
 
@@ -165,7 +167,7 @@ describe('token format', () => {
     ['a number', () => 42],
     ['null', () => null],
     ['undefined', () => undefined],
-  ])('%s is MALFORMED without lookups', async (_case, makeInput) => {
+  ])('%s: MALFORMED, no lookups', async (_case, makeInput) => {
     const { apiTokens, counted, directoryCalls } = countingApiTokens();
 
     const result = await apiTokens.verify(makeInput() as string);

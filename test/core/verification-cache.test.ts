@@ -76,7 +76,7 @@ describe('verification cache', () => {
     expect((await apiTokens.verify(token)).valid).toBe(true);
   });
 
-  it('slow lookup never writes back stale state', async () => {
+  it('slow lookup never restores stale state', async () => {
     const inner = new MemoryTokenStore();
     const entered = deferred();
     const release = deferred();
@@ -105,7 +105,7 @@ describe('verification cache', () => {
     expect(await apiTokens.verify(token)).toEqual({ valid: false, code: 'INACTIVE' });
   });
 
-  it('expiry is decided on a cache hit', async () => {
+  it('cache hit still decides expiry', async () => {
     const { apiTokens, clock, create, counted } = cachedApiTokens();
     const { token, info } = await create(undefined, { expiresIn: '1-month' });
     clock.set(new Date(info.expiresAt!.getTime() - 1_000));
@@ -159,7 +159,7 @@ describe('verification cache', () => {
     expect(await apiTokens.verify(token)).toEqual({ valid: false, code: 'INACTIVE' });
   });
 
-  it('cache off reads the store each time', async () => {
+  it('disabled cache reads store each time', async () => {
     const counted = countCalls(new MemoryTokenStore());
     const { apiTokens, create } = makeApiTokens({ store: counted.store });
     const { token } = await create();
