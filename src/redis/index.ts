@@ -1,0 +1,3 @@
+export { RedisRateLimitStore } from './rate-limit-store.js';
+
+export type { RedisRateLimitStoreOptions } from './rate-limit-store.js';
