@@ -1,7 +1,7 @@
 export { createApiTokens } from './api-tokens.js';
 export { ApiTokenError, isApiTokenError } from './errors.js';
 export { EXPIRATION_PERIODS } from './expiry.js';
-export { authenticateRequest, checkPermissions, rateLimitHeaders, resolveHttpOptions, MAX_CREDENTIAL_LENGTH } from './http.js';
+export { authenticateRequest, checkPermissions, ietfRateLimitHeaders, rateLimitHeaders, resolveHttpOptions, MAX_CREDENTIAL_LENGTH } from './http.js';
 export { MemoryTokenStore } from './memory-store.js';
 export { DEFAULT_MANAGER_ROLES } from './options.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
