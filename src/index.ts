@@ -7,6 +7,7 @@ export { DEFAULT_MANAGER_ROLES } from './options.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 
 export type { ApiTokens } from './api-tokens.js';
+export type { CacheInvalidation } from './cache.js';
 export type { DigestScheme } from './digest.js';
 export type { ApiTokenErrorCode, ApiTokenErrorOptions } from './errors.js';
 export type { ExpirationPeriod } from './expiry.js';
@@ -29,6 +30,7 @@ export type {
   ApiTokenEvent,
   ApiTokenEventType,
   BackgroundFailedEvent,
+  CacheInvalidationFailedEvent,
   RateLimitExceededEvent,
   RateLimitUnavailableEvent,
   TokenChangeEvent,
