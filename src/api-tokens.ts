@@ -341,7 +341,7 @@ class TokenService implements ApiTokens {
     }
   }
 
-  // Other organizations' tokens, and other members' tokens for non-admins, answer NOT_FOUND,
+  // Other organizations' tokens, and other members' tokens for non-admins, return NOT_FOUND,
   // so an id reveals nothing about tokens the actor may not see.
   async #loadManaged(context: ManagerContext, id: string): Promise<TokenRecord> {
     const record = await this.#runtime.store('findById', (store) => store.findById(id));

@@ -3,7 +3,7 @@ import { isApiTokenError } from './errors.js';
 import type { RateLimitDecision } from './rate-limit.js';
 import type { AuthContext } from './types.js';
 
-/** The longest credential accepted, in characters. Longer values are rejected before any work. */
+/** The maximum credential length, in characters. Longer values are rejected before any lookup. */
 export const MAX_CREDENTIAL_LENGTH = 256;
 
 /** Options of {@link authenticateRequest} and of every adapter. */
@@ -26,7 +26,7 @@ export interface HttpAuthOptions {
 export type HeaderValue = string | readonly string[] | null | undefined;
 
 /**
- * Where request headers come from: a Fetch `Headers`, a Node headers object (prefer
+ * Request headers in one of three forms: a Fetch `Headers`, a Node headers object (prefer
  * `req.headersDistinct`, which keeps repeated `Authorization` headers apart), or a function
  * that returns the value of a lowercase header name.
  */
@@ -291,7 +291,7 @@ function checkCredential(value: string, label: string): Credential {
     return { kind: 'ambiguous', detail: `${label} is longer than ${MAX_CREDENTIAL_LENGTH} characters` };
   }
   // Node and Fetch join a repeated header with ", ", so a comma or inner whitespace means
-  // several values were sent; choosing one of them could authenticate the wrong one.
+  // that several values were sent. Choosing one of them could authenticate the wrong one.
   if (!VISIBLE_ASCII.test(value) || value.includes(',')) {
     return { kind: 'ambiguous', detail: `${label} must be one API key of visible ASCII characters, without spaces or commas` };
   }
@@ -326,7 +326,9 @@ function reject(status: HttpRejection['status'], code: ProblemCode, detail: stri
 // RFC 6750, section 3: no error attribute when credentials are missing, `invalid_token` for
 // a rejected token and `invalid_request` for a malformed request.
 function challenge(code: ProblemCode, options: ResolvedHttpOptions): string {
-  const error = code === 'INVALID_API_KEY' ? ', error="invalid_token"' : code === 'INVALID_REQUEST' ? ', error="invalid_request"' : '';
+  let error = '';
+  if (code === 'INVALID_API_KEY') error = ', error="invalid_token"';
+  if (code === 'INVALID_REQUEST') error = ', error="invalid_request"';
   const challenges = [`ApiKey realm="${options.realm}", header="${options.headerLabel}"${error}`];
   if (options.bearer) challenges.push(`Bearer realm="${options.realm}"${error}`);
   return challenges.join(', ');

@@ -119,6 +119,8 @@ function decodeCursor(cursor: string): ListCursor {
 function invalidInput(error: z.ZodError, root: string): ApiTokenError {
   const issue = error.issues[0]!;
   const path = issue.path.map(String).join('.');
-  const label = path === '' ? root : root === 'actor' ? `actor.${path}` : path;
+  let label = path;
+  if (path === '') label = root;
+  else if (root === 'actor') label = `actor.${path}`;
   return new ApiTokenError('INVALID_INPUT', `Invalid ${label}: ${issue.message}`, { field: label });
 }

@@ -7,7 +7,7 @@ import { MemoryRateLimitStore, type RateLimitRule, type RateLimitStore } from '.
 import type { TokenStore } from './store.js';
 import type { ApiTokenEvent, Directory } from './types.js';
 
-/** Roles that may manage their own tokens unless `managerRoles` says otherwise. */
+/** Roles that may manage their own tokens when `managerRoles` is not set. */
 export const DEFAULT_MANAGER_ROLES: readonly string[] = Object.freeze(['Security Manager', 'Editor', 'Admin', 'Maintainer']);
 
 /** A server secret of the digest keyring. */
@@ -26,11 +26,11 @@ export interface RateLimitOptions {
   default?: RateLimitRule | null;
   /** Count per token (default) or per organization. */
   by?: 'token' | 'organization';
-  /** Where counters live. Default: a new {@link MemoryRateLimitStore}. */
+  /** The counter storage. Default: a new {@link MemoryRateLimitStore}. */
   store?: RateLimitStore;
   /**
-   * What happens when the store fails: `false` (default) answers 503, `true` lets the
-   * request through. Either way a `rate-limit.unavailable` event is emitted.
+   * The behaviour when the store fails: `false` (default) rejects the request with 503,
+   * `true` lets it through. Either way a `rate-limit.unavailable` event is emitted.
    */
   failOpen?: boolean;
 }
@@ -47,7 +47,7 @@ export interface CacheOptions {
    * instance may go unnoticed here.
    */
   ttlMs?: number;
-  /** The most records kept; the least recently used go first. Default 10,000. */
+  /** The maximum number of records kept. The least recently used are evicted first. Default 10,000. */
   maxEntries?: number;
   /**
    * Evicts changed tokens on every instance, such as `RedisCacheInvalidation` from
@@ -65,7 +65,7 @@ export interface ResolvedCacheOptions {
 
 /** Options of `createApiTokens`. */
 export interface ApiTokensOptions {
-  /** Where token records live. */
+  /** The storage of token records. */
   store: TokenStore;
   /** The token prefix: lowercase letters and digits, in segments joined by `_`, such as `acme` or `acme_live`. */
   prefix: string;
@@ -94,7 +94,7 @@ export interface ApiTokensOptions {
   clock?: () => Date;
   /** Receives events; failures thrown by it are ignored. */
   onEvent?: (event: ApiTokenEvent) => void;
-  /** The least time between two `lastUsedAt` writes for one token, in milliseconds. Default 60,000. */
+  /** The minimum time between two `lastUsedAt` writes for one token, in milliseconds. Default 60,000. */
   lastUsedIntervalMs?: number;
 }
 
