@@ -14,8 +14,6 @@ const MAX_CHANNEL_LENGTH = 256;
 // Token ids are UUIDs, so a longer message on the channel was not sent by this library.
 const MAX_TOKEN_ID_LENGTH = 200;
 
-type Listener = (tokenId: string) => void;
-
 /**
  * Cache invalidation over Redis publish/subscribe: a deactivation, reactivation or
  * revocation on one instance evicts the token from the verification cache of every
@@ -49,7 +47,7 @@ export class RedisCacheInvalidation implements CacheInvalidation {
   readonly #publisher: Redis | Cluster;
   readonly #subscriber: Redis | Cluster;
   readonly #onError: (error: unknown) => void;
-  readonly #listeners = new Set<Listener>();
+  readonly #listeners = new Set<(tokenId: string) => void>();
   #subscription: Promise<void> | null = null;
 
   constructor(publisher: Redis | Cluster, subscriber: Redis | Cluster, options: RedisCacheInvalidationOptions = {}) {
@@ -72,11 +70,13 @@ export class RedisCacheInvalidation implements CacheInvalidation {
     this.#onError = options.onError ?? (() => undefined);
   }
 
+  /** Publishes `tokenId` on the channel. Rejects when the publisher connection fails or times out. */
   async publish(tokenId: string): Promise<void> {
     await this.#publisher.publish(this.channel, tokenId);
   }
 
-  subscribe(listener: Listener): () => void {
+  /** Calls `listener` with every token id on the channel; the first listener starts the Redis subscription. Returns a function that removes it. */
+  subscribe(listener: (tokenId: string) => void): () => void {
     this.#listeners.add(listener);
     if (this.#listeners.size === 1) this.#start();
     return () => {
