@@ -75,7 +75,7 @@ export class RedisCacheInvalidation implements CacheInvalidation {
     await this.#publisher.publish(this.channel, tokenId);
   }
 
-  /** Calls `listener` with every token id on the channel; the first listener starts the Redis subscription. Returns a function that removes it. */
+  /** Calls `listener` with every token id on the channel. The first listener starts the Redis subscription. Returns a function that removes the listener. */
   subscribe(listener: (tokenId: string) => void): () => void {
     this.#listeners.add(listener);
     if (this.#listeners.size === 1) this.#start();
