@@ -6,9 +6,9 @@ import type { TokenRecord } from './store.js';
  * `api-tokens/redis` implements it.
  */
 export interface CacheInvalidation {
-  /** Sends `tokenId` to every subscribed instance. A rejection becomes a `cache.invalidation-failed` event. */
+  /** Sends `tokenId` to every subscribed instance. A throw or rejection becomes a `cache.invalidation-failed` event. */
   publish(tokenId: string): Promise<void> | void;
-  /** Calls `listener` with every token id published by any instance; returns a function that stops it. */
+  /** Calls `listener` with every token id published by any instance, and returns a function that stops the calls. */
   subscribe(listener: (tokenId: string) => void): () => void;
 }
 
