@@ -4,9 +4,9 @@ import { MemoryTokenStore } from '../src/index.js';
 import { RedisCacheInvalidation } from '../src/redis/index.js';
 import { ACTOR, issueToken, makeApiTokens } from './support/api-tokens.js';
 import { connectRedis, uniqueRedisPrefix } from './support/redis.js';
-import { redisServer } from './support/servers.js';
+import { serverAvailable } from './support/servers.js';
 
-const server = await redisServer();
+const hasRedis = await serverAvailable('Redis');
 const connections: Redis[] = [];
 
 function connect(options: Parameters<typeof connectRedis>[0] = {}): Redis {
@@ -35,7 +35,7 @@ afterEach(async () => {
   await Promise.all(connections.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
 });
 
-describe.skipIf(!server.available)('RedisCacheInvalidation', () => {
+describe.skipIf(!hasRedis)('RedisCacheInvalidation', () => {
   it('revocation evicts the other instance', async () => {
     const channel = `${uniqueRedisPrefix()}invalidate`;
     const store = new MemoryTokenStore();

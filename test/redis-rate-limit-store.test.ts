@@ -4,13 +4,13 @@ import { decide } from '../src/rate-limit.js';
 import { RedisRateLimitStore } from '../src/redis/index.js';
 import { testRateLimitStore } from '../src/testing/index.js';
 import { connectRedis, deleteKeys, uniqueRedisPrefix } from './support/redis.js';
-import { redisServer } from './support/servers.js';
+import { serverAvailable } from './support/servers.js';
 
-const server = await redisServer();
+const hasRedis = await serverAvailable('Redis');
 const prefix = uniqueRedisPrefix();
 let client: Redis;
 
-describe.skipIf(!server.available)('RedisRateLimitStore', () => {
+describe.skipIf(!hasRedis)('RedisRateLimitStore', () => {
   beforeAll(() => {
     client = connectRedis();
   });

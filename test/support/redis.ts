@@ -1,7 +1,10 @@
 // Redis helpers for tests. Each test file uses its own key prefix and channel, so runs by
 // several developers on one server never meet, and deletes its keys afterwards.
 import { Redis, type RedisOptions } from 'ioredis';
-import { REDIS_URL } from './servers.js';
+import { REDIS } from './servers.js';
+
+/** The test Redis as a URL, for processes configured by environment variables. */
+export const REDIS_URL = `redis://${REDIS.host}:${REDIS.port}`;
 
 /** Returns a prefix no other test run uses, such as `api-tokens-test:5f2c9a1e:`. */
 export function uniqueRedisPrefix(): string {
@@ -10,7 +13,7 @@ export function uniqueRedisPrefix(): string {
 
 /** Opens a connection to the test Redis that fails fast instead of retrying for long. */
 export function connectRedis(options: RedisOptions = {}): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 5_000, ...options });
+  return new Redis({ ...REDIS, maxRetriesPerRequest: 1, commandTimeout: 5_000, ...options });
 }
 
 /** Deletes every key that starts with `prefix`. */
