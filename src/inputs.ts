@@ -56,7 +56,9 @@ const listSchema = z
   })
   .optional();
 
-const cursorSchema = z.tuple([z.number().int().min(0), z.string().regex(IDENTIFIER)]);
+// Every supported store can hold instants up to the end of year 9999.
+const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const cursorSchema = z.tuple([z.number().int().min(0).max(MAX_INSTANT_MS), z.string().regex(IDENTIFIER)]);
 
 /** Validates the acting user. Throws `INVALID_INPUT` naming `actor.orgId` or `actor.userId`. */
 export function parseActor(actor: Actor): Actor {
