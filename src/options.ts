@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CacheInvalidation } from './cache.js';
 import type { DigestKey } from './digest.js';
 import { EXPIRATION_PERIODS, type ExpirationPeriod } from './expiry.js';
 import { MAX_PREFIX_LENGTH, PREFIX_PATTERN } from './format.js';
@@ -34,12 +35,32 @@ export interface RateLimitOptions {
   failOpen?: boolean;
 }
 
-/** Options of the verification cache. */
+/**
+ * Options of the verification cache. A deactivation, reactivation or revocation evicts the
+ * token from the cache of the instance that made it at once. Other instances keep using
+ * their cached record for up to `ttlMs`, unless `invalidation` makes them drop it.
+ */
 export interface CacheOptions {
-  /** How long a looked-up token record may be reused, in milliseconds. Default 10,000. */
+  /**
+   * How long a looked-up token record may be reused, in milliseconds. Default 10,000. Without
+   * `invalidation`, or while its channel is down, this is how long a change made on another
+   * instance may go unnoticed here.
+   */
   ttlMs?: number;
   /** The maximum number of records kept. The least recently used are evicted first. Default 10,000. */
   maxEntries?: number;
+  /**
+   * Evicts changed tokens on every instance, such as `RedisCacheInvalidation` from
+   * `api-tokens/redis`. Default: none, so other instances see a change within `ttlMs`.
+   */
+  invalidation?: CacheInvalidation;
+}
+
+/** The cache options after defaults. */
+export interface ResolvedCacheOptions {
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  readonly invalidation: CacheInvalidation | null;
 }
 
 /** Options of `createApiTokens`. */
@@ -64,7 +85,10 @@ export interface ApiTokensOptions {
   secrets?: readonly SecretOption[];
   /** Plan-based rate limits. Default: none. */
   rateLimits?: RateLimitOptions;
-  /** The verification cache. Default: off. */
+  /**
+   * The verification cache. Default: off. With several instances, a change made on one shows
+   * on the others within `cache.ttlMs`, or at once with `cache.invalidation`.
+   */
   cache?: CacheOptions | false;
   /** The clock every rule reads. Default: `() => new Date()`. */
   clock?: () => Date;
@@ -85,7 +109,7 @@ export interface ResolvedOptions {
   readonly expirationPeriods: readonly ExpirationPeriod[];
   readonly keys: readonly DigestKey[];
   readonly rateLimits: ResolvedRateLimits | null;
-  readonly cache: Required<CacheOptions> | null;
+  readonly cache: ResolvedCacheOptions | null;
   readonly clock: () => Date;
   readonly onEvent: ((event: ApiTokenEvent) => void) | null;
   readonly lastUsedIntervalMs: number;
@@ -159,6 +183,7 @@ const optionsSchema = z.strictObject({
       z.strictObject({
         ttlMs: z.number().int().min(1).max(3_600_000).optional(),
         maxEntries: z.number().int().min(1).max(10_000_000).optional(),
+        invalidation: methods(['publish', 'subscribe']).optional(),
       }),
     ])
     .optional(),
@@ -200,7 +225,7 @@ export function resolveOptions(options: ApiTokensOptions): ResolvedOptions {
     expirationPeriods,
     keys: Object.freeze(keys),
     rateLimits: resolveRateLimits(input.rateLimits),
-    cache: input.cache === undefined || input.cache === false ? null : Object.freeze({ ttlMs: input.cache.ttlMs ?? 10_000, maxEntries: input.cache.maxEntries ?? 10_000 }),
+    cache: resolveCache(input.cache),
     clock: input.clock ?? (() => new Date()),
     onEvent: input.onEvent ?? null,
     lastUsedIntervalMs: input.lastUsedIntervalMs ?? 60_000,
@@ -231,6 +256,15 @@ function resolveRateLimits(options: RateLimitOptions | undefined): ResolvedRateL
   });
 }
 
+function resolveCache(options: CacheOptions | false | undefined): ResolvedCacheOptions | null {
+  if (options === undefined || options === false) return null;
+  return Object.freeze({
+    ttlMs: options.ttlMs ?? 10_000,
+    maxEntries: options.maxEntries ?? 10_000,
+    invalidation: options.invalidation ?? null,
+  });
+}
+
 function toDigestKey(option: SecretOption, index: number): DigestKey {
   const secret = typeof option.secret === 'string' ? new TextEncoder().encode(option.secret) : new Uint8Array(option.secret);
   if (secret.length < MIN_SECRET_BYTES) {
@@ -252,8 +286,20 @@ function assertUniqueKeyIds(keys: readonly DigestKey[]): void {
 const RANGE_ISSUES = new Set(['too_small', 'too_big']);
 
 function toProgrammerError(error: z.ZodError): TypeError | RangeError {
-  const issue = error.issues[0]!;
-  const path = ['options', ...issue.path.map(String)].join('.');
-  const message = `createApiTokens: ${path} is invalid: ${issue.message}`;
+  const { issue, path } = innermostIssue(error.issues[0]!);
+  const message = `createApiTokens: ${['options', ...path.map(String)].join('.')} is invalid: ${issue.message}`;
   return RANGE_ISSUES.has(issue.code) ? new RangeError(message) : new TypeError(message);
+}
+
+// A union (such as `cache: false | {...}`) reports the issues of every branch under its own
+// path. The deepest one names the field the caller got wrong, such as options.cache.invalidation.
+function innermostIssue(issue: z.core.$ZodIssue): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
+  let innermost = { issue, path: issue.path };
+  if (issue.code !== 'invalid_union') return innermost;
+  for (const inner of issue.errors.flat()) {
+    const candidate = innermostIssue(inner);
+    const path = [...issue.path, ...candidate.path];
+    if (path.length > innermost.path.length) innermost = { issue: candidate.issue, path };
+  }
+  return innermost;
 }
