@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /**
- * How a stored digest was produced. Stored with each token, so that adding a scheme or
+ * The algorithm that produced a stored digest. Stored with each token, so that adding a scheme or
  * rotating secrets never invalidates tokens issued before.
  */
 export type DigestScheme = 'sha256' | 'hmac-sha256';
@@ -45,8 +45,8 @@ export function digestCandidates(token: string, keys: readonly DigestKey[]): Tok
 }
 
 /**
- * Compares two byte arrays in time that depends only on their lengths. Returns `false`
- * for different lengths and never throws.
+ * Compares two byte arrays without branching on their contents, so the time taken does not
+ * reveal where they differ. Returns `false` for different lengths and never throws.
  */
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   const length = Math.max(a.length, b.length);

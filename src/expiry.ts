@@ -1,7 +1,7 @@
 /** How long a new token stays usable. */
 export type ExpirationPeriod = '1-month' | '3-months' | '1-year' | 'never';
 
-/** Every period the library knows, shortest first. */
+/** Every supported period, shortest first. */
 export const EXPIRATION_PERIODS: readonly ExpirationPeriod[] = ['1-month', '3-months', '1-year', 'never'];
 
 const MONTHS: Record<Exclude<ExpirationPeriod, 'never'>, number> = {

@@ -3,7 +3,7 @@ import { isApiTokenError } from './errors.js';
 import type { RateLimitDecision } from './rate-limit.js';
 import type { AuthContext } from './types.js';
 
-/** The longest credential accepted, in characters. Longer values are rejected before any work. */
+/** The maximum credential length, in characters. Longer values are rejected before any lookup. */
 export const MAX_CREDENTIAL_LENGTH = 256;
 
 /** Options of {@link authenticateRequest} and of every adapter. */
@@ -14,13 +14,19 @@ export interface HttpAuthOptions {
   bearer?: boolean;
   /** The realm of the `WWW-Authenticate` challenge. Default `api`. */
   realm?: string;
+  /**
+   * Also send the `RateLimit-Policy` and `RateLimit` fields of the IETF draft (see
+   * {@link ietfRateLimitHeaders}) next to `X-RateLimit-*`. `true` names the policy `default`,
+   * and `{ policy: 'name' }` sets another name. Default `false`.
+   */
+  ietfHeaders?: boolean | { policy: string };
 }
 
 /** A header value as Node (`string | string[]`) or Fetch (`string | null`) return it. */
 export type HeaderValue = string | readonly string[] | null | undefined;
 
 /**
- * Where request headers come from: a Fetch `Headers`, a Node headers object (prefer
+ * Request headers in one of three forms: a Fetch `Headers`, a Node headers object (prefer
  * `req.headersDistinct`, which keeps repeated `Authorization` headers apart), or a function
  * that returns the value of a lowercase header name.
  */
@@ -74,6 +80,8 @@ export interface ResolvedHttpOptions {
   headerLabel: string;
   bearer: boolean;
   realm: string;
+  /** The policy name of the IETF rate-limit fields, or `null` when they are off. */
+  ietfPolicy: string | null;
 }
 
 type Credential = { kind: 'missing' } | { kind: 'ambiguous'; detail: string } | { kind: 'token'; value: string };
@@ -82,11 +90,12 @@ const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const REALM = /^[\x20-\x7e]{1,100}$/;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 const BEARER = /^Bearer +(\S+)$/i;
+const POLICY_NAME = /^[\x20-\x7e]{1,64}$/;
 
 /**
  * Validates adapter options into a new frozen object.
  *
- * @throws TypeError when the header name or realm is invalid.
+ * @throws TypeError when the header name, realm or IETF policy name is invalid.
  */
 export function resolveHttpOptions(options: HttpAuthOptions = {}): Readonly<ResolvedHttpOptions> {
   const header = options.header ?? 'X-API-Key';
@@ -103,7 +112,8 @@ export function resolveHttpOptions(options: HttpAuthOptions = {}): Readonly<Reso
   if (options.bearer !== undefined && typeof options.bearer !== 'boolean') {
     throw new TypeError('options.bearer is invalid: expected true or false');
   }
-  const resolved = Object.freeze({ header: header.toLowerCase(), headerLabel: header, bearer: options.bearer ?? false, realm });
+  const ietfPolicy = resolveIetfPolicy(options.ietfHeaders);
+  const resolved = Object.freeze({ header: header.toLowerCase(), headerLabel: header, bearer: options.bearer ?? false, realm, ietfPolicy });
   resolvedOptions.add(resolved);
   return resolved;
 }
@@ -148,7 +158,7 @@ export async function authenticateRequest(
     if (!result.valid) return reject(401, 'INVALID_API_KEY', 'Invalid API key', resolved);
 
     const decision = await apiTokens.consumeRateLimit(result.auth);
-    const headers = decision === null ? {} : rateLimitHeaders(decision);
+    const headers = decision === null ? {} : responseRateLimitHeaders(decision, resolved);
     if (decision !== null && !decision.allowed) {
       const rejection = reject(429, 'RATE_LIMITED', `Rate limit of ${decision.limit} requests per ${decision.windowSeconds} seconds exceeded; retry after ${decision.retryAfter} seconds`, resolved);
       Object.assign(rejection.headers, headers, { 'retry-after': String(decision.retryAfter) });
@@ -191,6 +201,57 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
   };
 }
 
+/**
+ * Returns the `RateLimit-Policy` and `RateLimit` fields for a decision, in the structured-field
+ * syntax of draft-ietf-httpapi-ratelimit-headers-11 (May 2026). `RateLimit-Policy` carries
+ * the quota `q` and the window `w` in seconds. `RateLimit` carries the remaining quota `r` and
+ * the seconds `t` until the window ends, which equals `Retry-After` on a 429. Neither carries
+ * a partition key (`pk`), because the quota belongs to the credential the client sent.
+ *
+ * @throws TypeError when `policy` is not 1 to 64 printable ASCII characters.
+ *
+ * @example
+ * ```ts
+ * ietfRateLimitHeaders(decision);
+ * // { 'ratelimit-policy': '"default";q=100;w=60', ratelimit: '"default";r=42;t=30' }
+ * ```
+ */
+export function ietfRateLimitHeaders(decision: RateLimitDecision, policy = 'default'): Record<string, string> {
+  const name = serializeString(checkPolicyName(policy, 'policy'));
+  return {
+    'ratelimit-policy': `${name};q=${decision.limit};w=${decision.windowSeconds}`,
+    ratelimit: `${name};r=${decision.remaining};t=${decision.retryAfter}`,
+  };
+}
+
+function responseRateLimitHeaders(decision: RateLimitDecision, options: ResolvedHttpOptions): Record<string, string> {
+  const headers = rateLimitHeaders(decision);
+  if (options.ietfPolicy === null) return headers;
+  return { ...headers, ...ietfRateLimitHeaders(decision, options.ietfPolicy) };
+}
+
+function resolveIetfPolicy(option: HttpAuthOptions['ietfHeaders']): string | null {
+  if (option === undefined || option === false) return null;
+  if (option === true) return 'default';
+  if (typeof option !== 'object' || option === null) {
+    throw new TypeError('options.ietfHeaders is invalid: expected true, false or { policy: "name" }');
+  }
+  return checkPolicyName(option.policy, 'options.ietfHeaders.policy');
+}
+
+function checkPolicyName(policy: unknown, label: string): string {
+  if (typeof policy !== 'string' || !POLICY_NAME.test(policy)) {
+    throw new TypeError(`${label} is invalid: expected 1 to 64 printable ASCII characters, such as "default", got ${JSON.stringify(policy)}`);
+  }
+  return policy;
+}
+
+// A structured-field String (sf-string, RFC 9651): printable ASCII in double quotes, with `"`
+// and `\` escaped by a backslash.
+function serializeString(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
 function readCredential(source: HeaderSource, options: ResolvedHttpOptions): Credential {
   const apiKey = readSingle(source, options.header, options.headerLabel);
   if (apiKey.kind === 'ambiguous') return apiKey;
@@ -230,7 +291,7 @@ function checkCredential(value: string, label: string): Credential {
     return { kind: 'ambiguous', detail: `${label} is longer than ${MAX_CREDENTIAL_LENGTH} characters` };
   }
   // Node and Fetch join a repeated header with ", ", so a comma or inner whitespace means
-  // several values were sent; choosing one of them could authenticate the wrong one.
+  // that several values were sent. Choosing one of them could authenticate the wrong one.
   if (!VISIBLE_ASCII.test(value) || value.includes(',')) {
     return { kind: 'ambiguous', detail: `${label} must be one API key of visible ASCII characters, without spaces or commas` };
   }
@@ -265,7 +326,9 @@ function reject(status: HttpRejection['status'], code: ProblemCode, detail: stri
 // RFC 6750, section 3: no error attribute when credentials are missing, `invalid_token` for
 // a rejected token and `invalid_request` for a malformed request.
 function challenge(code: ProblemCode, options: ResolvedHttpOptions): string {
-  const error = code === 'INVALID_API_KEY' ? ', error="invalid_token"' : code === 'INVALID_REQUEST' ? ', error="invalid_request"' : '';
+  let error = '';
+  if (code === 'INVALID_API_KEY') error = ', error="invalid_token"';
+  if (code === 'INVALID_REQUEST') error = ', error="invalid_request"';
   const challenges = [`ApiKey realm="${options.realm}", header="${options.headerLabel}"${error}`];
   if (options.bearer) challenges.push(`Bearer realm="${options.realm}"${error}`);
   return challenges.join(', ');

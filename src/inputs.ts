@@ -61,7 +61,9 @@ const listSchema = z
   })
   .optional();
 
-const cursorSchema = z.tuple([z.number().int().min(0), z.string().regex(IDENTIFIER)]);
+// Every supported store can hold instants up to the end of year 9999.
+const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const cursorSchema = z.tuple([z.number().int().min(0).max(MAX_INSTANT_MS), z.string().regex(IDENTIFIER)]);
 
 /** Validates the acting user. Throws `INVALID_INPUT` naming `actor.orgId` or `actor.userId`. */
 export function parseActor(actor: Actor): Actor {
@@ -129,6 +131,8 @@ function decodeCursor(cursor: string): ListCursor {
 function invalidInput(error: z.ZodError, root: string): ApiTokenError {
   const issue = error.issues[0]!;
   const path = issue.path.map(String).join('.');
-  const label = path === '' ? root : root === 'actor' ? `actor.${path}` : path;
+  let label = path;
+  if (path === '') label = root;
+  else if (root === 'actor') label = `actor.${path}`;
   return new ApiTokenError('INVALID_INPUT', `Invalid ${label}: ${issue.message}`, { field: label });
 }

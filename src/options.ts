@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CacheInvalidation } from './cache.js';
 import type { DigestKey } from './digest.js';
 import { EXPIRATION_PERIODS, type ExpirationPeriod } from './expiry.js';
 import { MAX_PREFIX_LENGTH, PREFIX_PATTERN } from './format.js';
@@ -6,7 +7,7 @@ import { MemoryRateLimitStore, type RateLimitRule, type RateLimitStore } from '.
 import type { TokenStore } from './store.js';
 import type { ApiTokenEvent, Directory } from './types.js';
 
-/** Roles that may manage their own tokens unless `managerRoles` says otherwise. */
+/** Roles that may manage their own tokens when `managerRoles` is not set. */
 export const DEFAULT_MANAGER_ROLES: readonly string[] = Object.freeze(['Security Manager', 'Editor', 'Admin', 'Maintainer']);
 
 /** A server secret of the digest keyring. */
@@ -25,26 +26,46 @@ export interface RateLimitOptions {
   default?: RateLimitRule | null;
   /** Count per token (default) or per organization. */
   by?: 'token' | 'organization';
-  /** Where counters live. Default: a new {@link MemoryRateLimitStore}. */
+  /** The counter storage. Default: a new {@link MemoryRateLimitStore}. */
   store?: RateLimitStore;
   /**
-   * What happens when the store fails: `false` (default) answers 503, `true` lets the
-   * request through. Either way a `rate-limit.unavailable` event is emitted.
+   * The behaviour when the store fails: `false` (default) rejects the request with 503,
+   * `true` lets it through. Either way a `rate-limit.unavailable` event is emitted.
    */
   failOpen?: boolean;
 }
 
-/** Options of the verification cache. */
+/**
+ * Options of the verification cache. A deactivation, reactivation or revocation evicts the
+ * token from the cache of the instance that made it at once. Other instances keep using
+ * their cached record for up to `ttlMs`, unless `invalidation` makes them drop it.
+ */
 export interface CacheOptions {
-  /** How long a looked-up token record may be reused, in milliseconds. Default 10,000. */
+  /**
+   * How long a looked-up token record may be reused, in milliseconds. Default 10,000. Without
+   * `invalidation`, or while its channel is down, this is how long a change made on another
+   * instance may go unnoticed here.
+   */
   ttlMs?: number;
-  /** The most records kept; the least recently used go first. Default 10,000. */
+  /** The maximum number of records kept. The least recently used are evicted first. Default 10,000. */
   maxEntries?: number;
+  /**
+   * Evicts changed tokens on every instance, such as `RedisCacheInvalidation` from
+   * `api-tokens/redis`. Default: none, so other instances see a change within `ttlMs`.
+   */
+  invalidation?: CacheInvalidation;
+}
+
+/** The cache options after defaults. */
+export interface ResolvedCacheOptions {
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  readonly invalidation: CacheInvalidation | null;
 }
 
 /** Options of `createApiTokens`. */
 export interface ApiTokensOptions {
-  /** Where token records live. */
+  /** The storage of token records. */
   store: TokenStore;
   /** The token prefix: lowercase letters and digits, in segments joined by `_`, such as `acme` or `acme_live`. */
   prefix: string;
@@ -64,13 +85,16 @@ export interface ApiTokensOptions {
   secrets?: readonly SecretOption[];
   /** Plan-based rate limits. Default: none. */
   rateLimits?: RateLimitOptions;
-  /** The verification cache. Default: off. */
+  /**
+   * The verification cache. Default: off. With several instances, a change made on one shows
+   * on the others within `cache.ttlMs`, or at once with `cache.invalidation`.
+   */
   cache?: CacheOptions | false;
   /** The clock every rule reads. Default: `() => new Date()`. */
   clock?: () => Date;
   /** Receives events; failures thrown by it are ignored. */
   onEvent?: (event: ApiTokenEvent) => void;
-  /** The least time between two `lastUsedAt` writes for one token, in milliseconds. Default 60,000. */
+  /** The minimum time between two `lastUsedAt` writes for one token, in milliseconds. Default 60,000. */
   lastUsedIntervalMs?: number;
 }
 
@@ -85,7 +109,7 @@ export interface ResolvedOptions {
   readonly expirationPeriods: readonly ExpirationPeriod[];
   readonly keys: readonly DigestKey[];
   readonly rateLimits: ResolvedRateLimits | null;
-  readonly cache: Required<CacheOptions> | null;
+  readonly cache: ResolvedCacheOptions | null;
   readonly clock: () => Date;
   readonly onEvent: ((event: ApiTokenEvent) => void) | null;
   readonly lastUsedIntervalMs: number;
@@ -160,9 +184,10 @@ const optionsSchema = z.strictObject({
         z.strictObject({
           ttlMs: z.number().int().min(1).max(3_600_000).optional(),
           maxEntries: z.number().int().min(1).max(10_000_000).optional(),
+          invalidation: methods(['publish', 'subscribe']).optional(),
         }),
       ],
-      { error: 'expected false or an object { ttlMs?, maxEntries? }' },
+      { error: 'expected false or an object { ttlMs?, maxEntries?, invalidation? }' },
     )
     .optional(),
   clock: fn<() => Date>('a function that returns a Date').optional(),
@@ -203,7 +228,7 @@ export function resolveOptions(options: ApiTokensOptions): ResolvedOptions {
     expirationPeriods,
     keys: Object.freeze(keys),
     rateLimits: resolveRateLimits(input.rateLimits),
-    cache: input.cache === undefined || input.cache === false ? null : Object.freeze({ ttlMs: input.cache.ttlMs ?? 10_000, maxEntries: input.cache.maxEntries ?? 10_000 }),
+    cache: resolveCache(input.cache),
     clock: input.clock ?? (() => new Date()),
     onEvent: input.onEvent ?? null,
     lastUsedIntervalMs: input.lastUsedIntervalMs ?? 60_000,
@@ -234,6 +259,15 @@ function resolveRateLimits(options: RateLimitOptions | undefined): ResolvedRateL
   });
 }
 
+function resolveCache(options: CacheOptions | false | undefined): ResolvedCacheOptions | null {
+  if (options === undefined || options === false) return null;
+  return Object.freeze({
+    ttlMs: options.ttlMs ?? 10_000,
+    maxEntries: options.maxEntries ?? 10_000,
+    invalidation: options.invalidation ?? null,
+  });
+}
+
 function toDigestKey(option: SecretOption, index: number): DigestKey {
   const secret = typeof option.secret === 'string' ? new TextEncoder().encode(option.secret) : new Uint8Array(option.secret);
   if (secret.length < MIN_SECRET_BYTES) {
@@ -255,22 +289,21 @@ function assertUniqueKeyIds(keys: readonly DigestKey[]): void {
 const RANGE_ISSUES = new Set(['too_small', 'too_big']);
 
 function toProgrammerError(error: z.ZodError): TypeError | RangeError {
-  const issue = preciseIssue(error.issues[0]!);
-  const path = issue.path.reduce<string>(
-    (prefix, key) => (typeof key === 'number' ? `${prefix}[${key}]` : `${prefix}.${String(key)}`),
-    'options',
-  );
-  const message = `createApiTokens: ${path} is invalid: ${issue.message}`;
+  const { issue, path } = innermostIssue(error.issues[0]!);
+  const name = path.reduce<string>((prefix, key) => (typeof key === 'number' ? `${prefix}[${key}]` : `${prefix}.${String(key)}`), 'options');
+  const message = `createApiTokens: ${name} is invalid: ${issue.message}`;
   return RANGE_ISSUES.has(issue.code) ? new RangeError(message) : new TypeError(message);
 }
 
-// A union reports one issue for all of its branches. When a branch got past the type check
-// at the union's own level (such as a `cache` object with a bad field), its first issue
-// names the field, so it replaces the union's generic one.
-function preciseIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
-  if (issue.code !== 'invalid_union') return issue;
-  const branch = issue.errors.find((issues) => (issues[0]?.path.length ?? 0) > 0);
-  if (branch === undefined) return issue;
-  const inner = preciseIssue(branch[0]!);
-  return { ...inner, path: [...issue.path, ...inner.path] };
+// A union (such as `cache: false | {...}`) reports the issues of every branch under its own
+// path. The deepest one names the field the caller got wrong, such as options.cache.invalidation.
+function innermostIssue(issue: z.core.$ZodIssue): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
+  let innermost = { issue, path: issue.path };
+  if (issue.code !== 'invalid_union') return innermost;
+  for (const inner of issue.errors.flat()) {
+    const candidate = innermostIssue(inner);
+    const path = [...issue.path, ...candidate.path];
+    if (path.length > innermost.path.length) innermost = { issue: candidate.issue, path };
+  }
+  return innermost;
 }

@@ -1,6 +1,6 @@
 import type { InactiveReason, TokenRecord, TokenStatus } from './store.js';
 
-/** What a token's record means at one instant. */
+/** The meaning of a token's record at one instant. */
 export type TokenState =
   | { status: 'active'; inactiveReason: null }
   | { status: 'inactive'; inactiveReason: InactiveReason };

@@ -3,7 +3,7 @@ import type { DigestScheme } from './digest.js';
 /** Whether a token can be used. Expiry is reported as `inactive` with reason `expired`. */
 export type TokenStatus = 'active' | 'inactive';
 
-/** Why a token is inactive. */
+/** The reason a token is inactive. */
 export type InactiveReason = 'deactivated' | 'expired';
 
 /**
@@ -54,7 +54,7 @@ export interface ListQuery {
 }
 
 /**
- * Storage for token records. A store holds no rules: expiry, permissions and status
+ * Storage for token records. A store contains no rules: expiry, permissions and status
  * decisions live in the core, which calls these methods.
  *
  * Run `testTokenStore()` from `api-tokens/testing` against an implementation to check it.
@@ -79,7 +79,7 @@ export interface TokenStore {
 
   /**
    * Changes the status fields of a record only if its status is still `expected`, and
-   * returns the updated record; returns `null` when the record is missing or its status
+   * returns the updated record. Returns `null` when the record is missing or its status
    * differs.
    */
   updateStatus(id: string, expected: TokenStatus, change: StatusChange): Promise<TokenRecord | null>;

@@ -1,7 +1,7 @@
 import type { ExpirationPeriod } from './expiry.js';
 import type { InactiveReason, TokenStatus } from './store.js';
 
-/** The signed-in user acting in one organization, as the host application knows them. */
+/** The signed-in user acting in one organization, with the host application's ids. */
 export interface Actor {
   orgId: string;
   userId: string;
@@ -13,7 +13,7 @@ export interface Member {
   permissions: readonly string[];
 }
 
-/** What the library needs to know about an organization. */
+/** The organization fields the library reads. */
 export interface Organization {
   plan: string;
 }
@@ -83,7 +83,7 @@ export interface TokenPage {
   nextCursor: string | null;
 }
 
-/** Who a verified token acts for, with the creator's permissions at this moment. */
+/** The identity a verified token acts for, with the creator's permissions at this moment. */
 export interface AuthContext {
   tokenId: string;
   orgId: string;
@@ -96,7 +96,7 @@ export interface AuthContext {
   can(permission: string): boolean;
 }
 
-/** Why a token was rejected by `verify`. */
+/** The reason `verify` rejected a token. */
 export type VerifyFailureCode =
   | 'MALFORMED'
   | 'NOT_FOUND'
@@ -115,7 +115,7 @@ export interface TokenChangeEvent {
   tokenId: string;
   orgId: string;
   userId: string;
-  /** Who made the change. */
+  /** The user who made the change. */
   actor: Actor;
 }
 
@@ -157,11 +157,22 @@ export interface RateLimitExceededEvent {
   limit: number;
 }
 
-/** The rate-limit store failed; `failOpen` tells whether the request was let through. */
+/** The rate-limit store failed. With `failOpen: true` the request was let through. */
 export interface RateLimitUnavailableEvent {
   type: 'rate-limit.unavailable';
   at: Date;
   failOpen: boolean;
+  error: unknown;
+}
+
+/**
+ * Publishing a cache invalidation failed. The change itself was stored; other instances may
+ * use their cached record of the token until the cache TTL ends.
+ */
+export interface CacheInvalidationFailedEvent {
+  type: 'cache.invalidation-failed';
+  at: Date;
+  tokenId: string;
   error: unknown;
 }
 
@@ -175,7 +186,8 @@ export type ApiTokenEvent =
   | VerificationFailedEvent
   | BackgroundFailedEvent
   | RateLimitExceededEvent
-  | RateLimitUnavailableEvent;
+  | RateLimitUnavailableEvent
+  | CacheInvalidationFailedEvent;
 
 /** The `type` of every {@link ApiTokenEvent}. */
 export type ApiTokenEventType = ApiTokenEvent['type'];
