@@ -148,6 +148,7 @@ class TokenService implements ApiTokens {
     const page = records.slice(0, valid.limit);
     const last = page.at(-1);
     const nextCursor = records.length > valid.limit && last !== undefined ? encodeCursor(last) : null;
+    for (const record of page) this.#recordExpiryIfDue(record, now);
     return { items: page.map((record) => toInfo(record, now)), nextCursor };
   }
 

@@ -163,7 +163,7 @@ const optionsSchema = z.strictObject({
     .array(
       z.strictObject({
         id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1 to 64 letters, digits, ".", "_" or "-"'),
-        secret: z.union([z.string(), z.instanceof(Uint8Array)]),
+        secret: z.union([z.string(), z.instanceof(Uint8Array)], { error: 'expected a string or a Uint8Array of at least 32 bytes' }),
       }),
     )
     .readonly()
@@ -178,14 +178,17 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   cache: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        ttlMs: z.number().int().min(1).max(3_600_000).optional(),
-        maxEntries: z.number().int().min(1).max(10_000_000).optional(),
-        invalidation: methods(['publish', 'subscribe']).optional(),
-      }),
-    ])
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          ttlMs: z.number().int().min(1).max(3_600_000).optional(),
+          maxEntries: z.number().int().min(1).max(10_000_000).optional(),
+          invalidation: methods(['publish', 'subscribe']).optional(),
+        }),
+      ],
+      { error: 'expected false or an object { ttlMs?, maxEntries?, invalidation? }' },
+    )
     .optional(),
   clock: fn<() => Date>('a function that returns a Date').optional(),
   onEvent: fn<(event: ApiTokenEvent) => void>('a function (event) => void').optional(),
@@ -287,7 +290,8 @@ const RANGE_ISSUES = new Set(['too_small', 'too_big']);
 
 function toProgrammerError(error: z.ZodError): TypeError | RangeError {
   const { issue, path } = innermostIssue(error.issues[0]!);
-  const message = `createApiTokens: ${['options', ...path.map(String)].join('.')} is invalid: ${issue.message}`;
+  const name = path.reduce<string>((prefix, key) => (typeof key === 'number' ? `${prefix}[${key}]` : `${prefix}.${String(key)}`), 'options');
+  const message = `createApiTokens: ${name} is invalid: ${issue.message}`;
   return RANGE_ISSUES.has(issue.code) ? new RangeError(message) : new TypeError(message);
 }
 
