@@ -125,7 +125,7 @@ class TokenService implements ApiTokens {
     };
     await this.#runtime.store('insert', (store) => store.insert(record));
 
-    this.#emitChange('token.created', record, context.actor);
+    this.#emitChange('token.created', record, context.actor, now);
     return { token, info: toInfo(record, now) };
   }
 
@@ -438,8 +438,9 @@ class TokenService implements ApiTokens {
     type: 'token.created' | 'token.deactivated' | 'token.reactivated' | 'token.revoked',
     record: TokenRecord,
     actor: Actor,
+    at: Date = this.#now(),
   ): void {
-    this.#runtime.emit({ type, at: this.#now(), tokenId: record.id, orgId: record.orgId, userId: record.userId, actor });
+    this.#runtime.emit({ type, at, tokenId: record.id, orgId: record.orgId, userId: record.userId, actor });
   }
 }
 

@@ -241,10 +241,9 @@ function resolvePeriods(input: ApiTokensOptions): readonly ExpirationPeriod[] {
   if (!allowNever && input.expirationPeriods?.includes('never')) {
     throw new TypeError('createApiTokens: options.expirationPeriods contains "never" while options.allowNoExpiration is false; remove one of them');
   }
+  // Never empty: the schema requires one period, and an explicit "never" with
+  // allowNoExpiration false was rejected above.
   const periods = allowNever ? offered : offered.filter((period) => period !== 'never');
-  if (periods.length === 0) {
-    throw new RangeError('createApiTokens: options.expirationPeriods leaves no period to choose; add "1-month", "3-months" or "1-year"');
-  }
   return Object.freeze([...new Set(periods)]);
 }
 
