@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
     sql: 'src/sql/index.ts',
+    redis: 'src/redis/index.ts',
     express: 'src/express.ts',
     fastify: 'src/fastify.ts',
     hono: 'src/hono.ts',

@@ -38,11 +38,9 @@ export function resolveAdapterConfig<Responder>(
     throw new TypeError(`${caller}: options.onRejection is invalid: expected a function that receives the rejection`);
   }
 
-  const http = resolveHttpOptions({
-    ...(options?.header === undefined ? {} : { header: options.header }),
-    ...(options?.bearer === undefined ? {} : { bearer: options.bearer }),
-    ...(options?.realm === undefined ? {} : { realm: options.realm }),
-  });
+  // resolveHttpOptions reads only its own fields, so the adapter's others (apiTokens,
+  // onRejection, Fastify's prefix) can pass through.
+  const http = resolveHttpOptions(options ?? {});
   return Object.freeze({ apiTokens, http, onRejection: onRejection ?? null });
 }
 

@@ -47,7 +47,7 @@ export interface ApiTokens {
   consumeRateLimit(auth: AuthContext): Promise<RateLimitDecision | null>;
   /** Marks every expired but still active token as expired in the store; returns how many. */
   deactivateExpired(options?: { batchSize?: number }): Promise<number>;
-  /** Drops a token from this instance's verification cache, for invalidation sent by other instances. */
+  /** Drops a token from this instance's verification cache only, such as for a change made by another instance. */
   evict(tokenId: string): void;
   /** Waits for the background writes (`lastUsedAt`, expiry) started so far. Call before shutdown. */
   flush(): Promise<void>;
@@ -91,6 +91,9 @@ class TokenService implements ApiTokens {
     this.#options = options;
     this.#runtime = new Runtime(options);
     this.#cache = options.cache === null ? null : new RecordCache(options.cache.ttlMs, options.cache.maxEntries);
+    options.cache?.invalidation?.subscribe((tokenId) => {
+      if (typeof tokenId === 'string') this.#evict(tokenId);
+    });
     this.prefix = options.prefix;
     this.tokenPattern = tokenPattern(options.prefix);
   }
@@ -122,7 +125,7 @@ class TokenService implements ApiTokens {
     };
     await this.#runtime.store('insert', (store) => store.insert(record));
 
-    this.#emitChange('token.created', record, context.actor);
+    this.#emitChange('token.created', record, context.actor, now);
     return { token, info: toInfo(record, now) };
   }
 
@@ -145,6 +148,7 @@ class TokenService implements ApiTokens {
     const page = records.slice(0, valid.limit);
     const last = page.at(-1);
     const nextCursor = records.length > valid.limit && last !== undefined ? encodeCursor(last) : null;
+    for (const record of page) this.#recordExpiryIfDue(record, now);
     return { items: page.map((record) => toInfo(record, now)), nextCursor };
   }
 
@@ -170,7 +174,7 @@ class TokenService implements ApiTokens {
 
     const change = { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: context.actor.userId } as const;
     const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, 'active', change));
-    this.#evict(id);
+    await this.#invalidate(id);
     if (updated === null) return this.#reload(context, id);
 
     this.#emitChange('token.deactivated', updated, context.actor);
@@ -198,7 +202,7 @@ class TokenService implements ApiTokens {
 
     const change = { status: 'active', inactiveReason: null, deactivatedBy: null } as const;
     const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, 'inactive', change));
-    this.#evict(id);
+    await this.#invalidate(id);
     if (updated === null) return this.#reload(context, id);
 
     this.#emitChange('token.reactivated', updated, context.actor);
@@ -211,7 +215,7 @@ class TokenService implements ApiTokens {
     const record = await this.#loadManaged(context, id);
 
     const deleted = await this.#runtime.store('delete', (store) => store.delete(id));
-    this.#evict(id);
+    await this.#invalidate(id);
     if (!deleted) throw notFound(id, context.actor.orgId);
 
     this.#emitChange('token.revoked', record, context.actor);
@@ -416,12 +420,27 @@ class TokenService implements ApiTokens {
     this.#lastUsedWrites.delete(tokenId);
   }
 
+  // Evicts the token here at once, then publishes its id to the other instances. The change
+  // is already stored, so a failed publish must not fail the call. It only leaves the other
+  // instances stale for at most the cache TTL, and becomes an event.
+  async #invalidate(tokenId: string): Promise<void> {
+    this.#evict(tokenId);
+    const invalidation = this.#options.cache?.invalidation ?? null;
+    if (invalidation === null) return;
+    try {
+      await invalidation.publish(tokenId);
+    } catch (error) {
+      this.#runtime.emit({ type: 'cache.invalidation-failed', at: this.#now(), tokenId, error });
+    }
+  }
+
   #emitChange(
     type: 'token.created' | 'token.deactivated' | 'token.reactivated' | 'token.revoked',
     record: TokenRecord,
     actor: Actor,
+    at: Date = this.#now(),
   ): void {
-    this.#runtime.emit({ type, at: this.#now(), tokenId: record.id, orgId: record.orgId, userId: record.userId, actor });
+    this.#runtime.emit({ type, at, tokenId: record.id, orgId: record.orgId, userId: record.userId, actor });
   }
 }
 

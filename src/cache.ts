@@ -1,5 +1,17 @@
 import type { TokenRecord } from './store.js';
 
+/**
+ * A publish/subscribe channel that carries the ids of changed tokens to every instance of an
+ * API, so each drops them from its verification cache. `RedisCacheInvalidation` from
+ * `api-tokens/redis` implements it.
+ */
+export interface CacheInvalidation {
+  /** Sends `tokenId` to every subscribed instance. A throw or rejection becomes a `cache.invalidation-failed` event. */
+  publish(tokenId: string): Promise<void> | void;
+  /** Calls `listener` with every token id published by any instance, and returns a function that stops the calls. */
+  subscribe(listener: (tokenId: string) => void): () => void;
+}
+
 interface Entry {
   record: TokenRecord;
   expiresAtMs: number;

@@ -63,9 +63,12 @@ export class ApiTokenError extends Error {
  * ```
  */
 export function isApiTokenError(value: unknown): value is ApiTokenError {
+  // The guard does not test `instanceof Error`, because an error from another realm (a vm
+  // context or an iframe) inherits from that realm's Error. It carries the same brand.
   return (
-    value instanceof Error &&
-    (value as unknown as Record<symbol, unknown>)[brand] === true &&
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true &&
     typeof (value as { code?: unknown }).code === 'string'
   );
 }

@@ -14,6 +14,12 @@ export interface HttpAuthOptions {
   bearer?: boolean;
   /** The realm of the `WWW-Authenticate` challenge. Default `api`. */
   realm?: string;
+  /**
+   * Also send the `RateLimit-Policy` and `RateLimit` fields of the IETF draft (see
+   * {@link ietfRateLimitHeaders}) next to `X-RateLimit-*`. `true` names the policy `default`,
+   * and `{ policy: 'name' }` sets another name. Default `false`.
+   */
+  ietfHeaders?: boolean | { policy: string };
 }
 
 /** A header value as Node (`string | string[]`) or Fetch (`string | null`) return it. */
@@ -74,6 +80,8 @@ export interface ResolvedHttpOptions {
   headerLabel: string;
   bearer: boolean;
   realm: string;
+  /** The policy name of the IETF rate-limit fields, or `null` when they are off. */
+  ietfPolicy: string | null;
 }
 
 type Credential = { kind: 'missing' } | { kind: 'ambiguous'; detail: string } | { kind: 'token'; value: string };
@@ -83,11 +91,12 @@ const REALM = /^[\x20-\x7e]{1,100}$/;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 // RFC 6750, section 2.1: the scheme, then one or more spaces (case-insensitive per RFC 9110, section 11.1).
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
+const POLICY_NAME = /^[\x20-\x7e]{1,64}$/;
 
 /**
  * Validates adapter options into a new frozen object.
  *
- * @throws TypeError when the header name or realm is invalid.
+ * @throws TypeError when the header name, realm or IETF policy name is invalid.
  */
 export function resolveHttpOptions(options: HttpAuthOptions = {}): Readonly<ResolvedHttpOptions> {
   const header = options.header ?? 'X-API-Key';
@@ -104,7 +113,8 @@ export function resolveHttpOptions(options: HttpAuthOptions = {}): Readonly<Reso
   if (options.bearer !== undefined && typeof options.bearer !== 'boolean') {
     throw new TypeError('options.bearer is invalid: expected true or false');
   }
-  const resolved = Object.freeze({ header: header.toLowerCase(), headerLabel: header, bearer: options.bearer ?? false, realm });
+  const ietfPolicy = resolveIetfPolicy(options.ietfHeaders);
+  const resolved = Object.freeze({ header: header.toLowerCase(), headerLabel: header, bearer: options.bearer ?? false, realm, ietfPolicy });
   resolvedOptions.add(resolved);
   return resolved;
 }
@@ -149,7 +159,7 @@ export async function authenticateRequest(
     if (!result.valid) return reject(401, 'INVALID_API_KEY', 'Invalid API key', resolved);
 
     const decision = await apiTokens.consumeRateLimit(result.auth);
-    const headers = decision === null ? {} : rateLimitHeaders(decision);
+    const headers = decision === null ? {} : responseRateLimitHeaders(decision, resolved);
     if (decision !== null && !decision.allowed) {
       const rejection = reject(429, 'RATE_LIMITED', `Rate limit of ${decision.limit} requests per ${decision.windowSeconds} seconds exceeded; retry after ${decision.retryAfter} seconds`, resolved);
       Object.assign(rejection.headers, headers, { 'retry-after': String(decision.retryAfter) });
@@ -190,6 +200,57 @@ export function rateLimitHeaders(decision: RateLimitDecision): Record<string, st
     'x-ratelimit-remaining': String(decision.remaining),
     'x-ratelimit-reset': String(decision.reset),
   };
+}
+
+/**
+ * Returns the `RateLimit-Policy` and `RateLimit` fields for a decision, in the structured-field
+ * syntax of draft-ietf-httpapi-ratelimit-headers-11 (May 2026). `RateLimit-Policy` carries
+ * the quota `q` and the window `w` in seconds. `RateLimit` carries the remaining quota `r` and
+ * the seconds `t` until the window ends, which equals `Retry-After` on a 429. Neither carries
+ * a partition key (`pk`), because the quota belongs to the credential the client sent.
+ *
+ * @throws TypeError when `policy` is not 1 to 64 printable ASCII characters.
+ *
+ * @example
+ * ```ts
+ * ietfRateLimitHeaders(decision);
+ * // { 'ratelimit-policy': '"default";q=100;w=60', ratelimit: '"default";r=42;t=30' }
+ * ```
+ */
+export function ietfRateLimitHeaders(decision: RateLimitDecision, policy = 'default'): Record<string, string> {
+  const name = serializeString(checkPolicyName(policy, 'policy'));
+  return {
+    'ratelimit-policy': `${name};q=${decision.limit};w=${decision.windowSeconds}`,
+    ratelimit: `${name};r=${decision.remaining};t=${decision.retryAfter}`,
+  };
+}
+
+function responseRateLimitHeaders(decision: RateLimitDecision, options: ResolvedHttpOptions): Record<string, string> {
+  const headers = rateLimitHeaders(decision);
+  if (options.ietfPolicy === null) return headers;
+  return { ...headers, ...ietfRateLimitHeaders(decision, options.ietfPolicy) };
+}
+
+function resolveIetfPolicy(option: HttpAuthOptions['ietfHeaders']): string | null {
+  if (option === undefined || option === false) return null;
+  if (option === true) return 'default';
+  if (typeof option !== 'object' || option === null) {
+    throw new TypeError('options.ietfHeaders is invalid: expected true, false or { policy: "name" }');
+  }
+  return checkPolicyName(option.policy, 'options.ietfHeaders.policy');
+}
+
+function checkPolicyName(policy: unknown, label: string): string {
+  if (typeof policy !== 'string' || !POLICY_NAME.test(policy)) {
+    throw new TypeError(`${label} is invalid: expected 1 to 64 printable ASCII characters, such as "default", got ${JSON.stringify(policy)}`);
+  }
+  return policy;
+}
+
+// A structured-field String (sf-string, RFC 9651): printable ASCII in double quotes, with `"`
+// and `\` escaped by a backslash.
+function serializeString(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 
 function readCredential(source: HeaderSource, options: ResolvedHttpOptions): Credential {

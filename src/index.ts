@@ -1,13 +1,14 @@
 export { createApiTokens } from './api-tokens.js';
 export { ApiTokenError, isApiTokenError } from './errors.js';
 export { EXPIRATION_PERIODS } from './expiry.js';
-export { authenticateRequest, checkPermissions, rateLimitHeaders, resolveHttpOptions, MAX_CREDENTIAL_LENGTH } from './http.js';
+export { authenticateRequest, checkPermissions, ietfRateLimitHeaders, rateLimitHeaders, resolveHttpOptions, MAX_CREDENTIAL_LENGTH } from './http.js';
 export { MemoryTokenStore } from './memory-store.js';
 export { DEFAULT_MANAGER_ROLES } from './options.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 
 export type { AdapterAuthOptions } from './adapter-config.js';
 export type { ApiTokens } from './api-tokens.js';
+export type { CacheInvalidation } from './cache.js';
 export type { DigestScheme } from './digest.js';
 export type { ApiTokenErrorCode, ApiTokenErrorOptions } from './errors.js';
 export type { ExpirationPeriod } from './expiry.js';
@@ -30,6 +31,7 @@ export type {
   ApiTokenEvent,
   ApiTokenEventType,
   BackgroundFailedEvent,
+  CacheInvalidationFailedEvent,
   RateLimitExceededEvent,
   RateLimitUnavailableEvent,
   TokenChangeEvent,

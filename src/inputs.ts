@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiTokenError } from './errors.js';
 import type { ExpirationPeriod } from './expiry.js';
+import { BODY_LENGTH, CHECKSUM_LENGTH } from './format.js';
 import type { ListCursor } from './store.js';
 import type { Actor, ListTokensOptions } from './types.js';
 
@@ -13,6 +14,10 @@ export const DEFAULT_LIST_LIMIT = 20;
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 const IDENTIFIER = /^[\x21-\x7e]{1,128}$/;
 const PERMISSION = /^[\x21-\x7e]{1,200}$/;
+// A token ends with `_` and 49 base62 characters. Token ids are UUIDs and never end like
+// that, so an id with such a tail (even 9 characters short) is a token value passed by
+// mistake, and the error message must not echo it.
+const TOKEN_TAIL = new RegExp(`_[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH - 9},}$`);
 
 export interface ValidCreateInput {
   name: string;
@@ -69,7 +74,7 @@ export function parseActor(actor: Actor): Actor {
 
 /** Validates the input of `create` against the offered periods. */
 export function parseCreateInput(input: unknown, periods: readonly ExpirationPeriod[]): ValidCreateInput {
-  const schema = z.object({
+  const schema = z.strictObject({
     name: nameSchema,
     expiresIn: z.enum(periods as [ExpirationPeriod, ...ExpirationPeriod[]], {
       error: `must be one of ${periods.map((period) => `"${period}"`).join(', ')}`,
@@ -82,8 +87,13 @@ export function parseCreateInput(input: unknown, periods: readonly ExpirationPer
   return { name: result.data.name, expiresIn: result.data.expiresIn, scopes };
 }
 
-/** Validates a token id given to a management call. */
+/** Validates a token id given to a management call and rejects a token value passed in its place. */
 export function parseTokenId(tokenId: unknown): string {
+  if (typeof tokenId === 'string' && TOKEN_TAIL.test(tokenId)) {
+    throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: the value is an API token, not a token id. Pass TokenInfo.id instead', {
+      field: 'tokenId',
+    });
+  }
   if (typeof tokenId === 'string' && IDENTIFIER.test(tokenId)) return tokenId;
   throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: expected 1 to 128 visible ASCII characters, as returned in TokenInfo.id', {
     field: 'tokenId',

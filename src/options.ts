@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CacheInvalidation } from './cache.js';
 import type { DigestKey } from './digest.js';
 import { EXPIRATION_PERIODS, type ExpirationPeriod } from './expiry.js';
 import { MAX_PREFIX_LENGTH, PREFIX_PATTERN } from './format.js';
@@ -34,12 +35,32 @@ export interface RateLimitOptions {
   failOpen?: boolean;
 }
 
-/** Options of the verification cache. */
+/**
+ * Options of the verification cache. A deactivation, reactivation or revocation evicts the
+ * token from the cache of the instance that made it at once. Other instances keep using
+ * their cached record for up to `ttlMs`, unless `invalidation` makes them drop it.
+ */
 export interface CacheOptions {
-  /** How long a looked-up token record may be reused, in milliseconds. Default 10,000. */
+  /**
+   * How long a looked-up token record may be reused, in milliseconds. Default 10,000. Without
+   * `invalidation`, or while its channel is down, this is how long a change made on another
+   * instance may go unnoticed here.
+   */
   ttlMs?: number;
   /** The maximum number of records kept. The least recently used are evicted first. Default 10,000. */
   maxEntries?: number;
+  /**
+   * Evicts changed tokens on every instance, such as `RedisCacheInvalidation` from
+   * `api-tokens/redis`. Default: none, so other instances see a change within `ttlMs`.
+   */
+  invalidation?: CacheInvalidation;
+}
+
+/** The cache options after defaults. */
+export interface ResolvedCacheOptions {
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  readonly invalidation: CacheInvalidation | null;
 }
 
 /** Options of `createApiTokens`. */
@@ -64,7 +85,10 @@ export interface ApiTokensOptions {
   secrets?: readonly SecretOption[];
   /** Plan-based rate limits. Default: none. */
   rateLimits?: RateLimitOptions;
-  /** The verification cache. Default: off. */
+  /**
+   * The verification cache. Default: off. With several instances, a change made on one shows
+   * on the others within `cache.ttlMs`, or at once with `cache.invalidation`.
+   */
   cache?: CacheOptions | false;
   /** The clock every rule reads. Default: `() => new Date()`. */
   clock?: () => Date;
@@ -85,7 +109,7 @@ export interface ResolvedOptions {
   readonly expirationPeriods: readonly ExpirationPeriod[];
   readonly keys: readonly DigestKey[];
   readonly rateLimits: ResolvedRateLimits | null;
-  readonly cache: Required<CacheOptions> | null;
+  readonly cache: ResolvedCacheOptions | null;
   readonly clock: () => Date;
   readonly onEvent: ((event: ApiTokenEvent) => void) | null;
   readonly lastUsedIntervalMs: number;
@@ -139,7 +163,7 @@ const optionsSchema = z.strictObject({
     .array(
       z.strictObject({
         id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1 to 64 letters, digits, ".", "_" or "-"'),
-        secret: z.union([z.string(), z.instanceof(Uint8Array)]),
+        secret: z.union([z.string(), z.instanceof(Uint8Array)], { error: 'expected a string or a Uint8Array of at least 32 bytes' }),
       }),
     )
     .readonly()
@@ -154,13 +178,17 @@ const optionsSchema = z.strictObject({
     })
     .optional(),
   cache: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        ttlMs: z.number().int().min(1).max(3_600_000).optional(),
-        maxEntries: z.number().int().min(1).max(10_000_000).optional(),
-      }),
-    ])
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          ttlMs: z.number().int().min(1).max(3_600_000).optional(),
+          maxEntries: z.number().int().min(1).max(10_000_000).optional(),
+          invalidation: methods(['publish', 'subscribe']).optional(),
+        }),
+      ],
+      { error: 'expected false or an object { ttlMs?, maxEntries?, invalidation? }' },
+    )
     .optional(),
   clock: fn<() => Date>('a function that returns a Date').optional(),
   onEvent: fn<(event: ApiTokenEvent) => void>('a function (event) => void').optional(),
@@ -200,7 +228,7 @@ export function resolveOptions(options: ApiTokensOptions): ResolvedOptions {
     expirationPeriods,
     keys: Object.freeze(keys),
     rateLimits: resolveRateLimits(input.rateLimits),
-    cache: input.cache === undefined || input.cache === false ? null : Object.freeze({ ttlMs: input.cache.ttlMs ?? 10_000, maxEntries: input.cache.maxEntries ?? 10_000 }),
+    cache: resolveCache(input.cache),
     clock: input.clock ?? (() => new Date()),
     onEvent: input.onEvent ?? null,
     lastUsedIntervalMs: input.lastUsedIntervalMs ?? 60_000,
@@ -213,10 +241,9 @@ function resolvePeriods(input: ApiTokensOptions): readonly ExpirationPeriod[] {
   if (!allowNever && input.expirationPeriods?.includes('never')) {
     throw new TypeError('createApiTokens: options.expirationPeriods contains "never" while options.allowNoExpiration is false; remove one of them');
   }
+  // Never empty: the schema requires one period, and an explicit "never" with
+  // allowNoExpiration false was rejected above.
   const periods = allowNever ? offered : offered.filter((period) => period !== 'never');
-  if (periods.length === 0) {
-    throw new RangeError('createApiTokens: options.expirationPeriods leaves no period to choose; add "1-month", "3-months" or "1-year"');
-  }
   return Object.freeze([...new Set(periods)]);
 }
 
@@ -228,6 +255,15 @@ function resolveRateLimits(options: RateLimitOptions | undefined): ResolvedRateL
     by: options.by ?? 'token',
     store: options.store ?? new MemoryRateLimitStore(),
     failOpen: options.failOpen ?? false,
+  });
+}
+
+function resolveCache(options: CacheOptions | false | undefined): ResolvedCacheOptions | null {
+  if (options === undefined || options === false) return null;
+  return Object.freeze({
+    ttlMs: options.ttlMs ?? 10_000,
+    maxEntries: options.maxEntries ?? 10_000,
+    invalidation: options.invalidation ?? null,
   });
 }
 
@@ -252,8 +288,21 @@ function assertUniqueKeyIds(keys: readonly DigestKey[]): void {
 const RANGE_ISSUES = new Set(['too_small', 'too_big']);
 
 function toProgrammerError(error: z.ZodError): TypeError | RangeError {
-  const issue = error.issues[0]!;
-  const path = ['options', ...issue.path.map(String)].join('.');
-  const message = `createApiTokens: ${path} is invalid: ${issue.message}`;
+  const { issue, path } = innermostIssue(error.issues[0]!);
+  const name = path.reduce<string>((prefix, key) => (typeof key === 'number' ? `${prefix}[${key}]` : `${prefix}.${String(key)}`), 'options');
+  const message = `createApiTokens: ${name} is invalid: ${issue.message}`;
   return RANGE_ISSUES.has(issue.code) ? new RangeError(message) : new TypeError(message);
+}
+
+// A union (such as `cache: false | {...}`) reports the issues of every branch under its own
+// path. The deepest one names the field the caller got wrong, such as options.cache.invalidation.
+function innermostIssue(issue: z.core.$ZodIssue): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
+  let innermost = { issue, path: issue.path };
+  if (issue.code !== 'invalid_union') return innermost;
+  for (const inner of issue.errors.flat()) {
+    const candidate = innermostIssue(inner);
+    const path = [...issue.path, ...candidate.path];
+    if (path.length > innermost.path.length) innermost = { issue: candidate.issue, path };
+  }
+  return innermost;
 }

@@ -166,6 +166,17 @@ export interface RateLimitUnavailableEvent {
 }
 
 /**
+ * Publishing a cache invalidation failed. The change itself was stored; other instances may
+ * use their cached record of the token until the cache TTL ends.
+ */
+export interface CacheInvalidationFailedEvent {
+  type: 'cache.invalidation-failed';
+  at: Date;
+  tokenId: string;
+  error: unknown;
+}
+
+/**
  * Something that happened, for audit logs and metrics. Events carry ids, never a token
  * value or digest.
  */
@@ -175,7 +186,8 @@ export type ApiTokenEvent =
   | VerificationFailedEvent
   | BackgroundFailedEvent
   | RateLimitExceededEvent
-  | RateLimitUnavailableEvent;
+  | RateLimitUnavailableEvent
+  | CacheInvalidationFailedEvent;
 
 /** The `type` of every {@link ApiTokenEvent}. */
 export type ApiTokenEventType = ApiTokenEvent['type'];

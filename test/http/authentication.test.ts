@@ -17,7 +17,17 @@ const BEARER_INVALID_REQUEST_CHALLENGE = `${INVALID_REQUEST_CHALLENGE}, Bearer r
 const HOUR_RESET = String(START.getTime() / 1000 + 3600);
 
 /** The headers this library sets; the table compares them across adapters. */
-const LIBRARY_HEADERS = ['content-type', 'cache-control', 'www-authenticate', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
+const LIBRARY_HEADERS = [
+  'content-type',
+  'cache-control',
+  'www-authenticate',
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'ratelimit-policy',
+  'ratelimit',
+];
 
 interface Expected {
   status: number;
@@ -196,6 +206,12 @@ const ROWS: Row[] = [
       challenge: null,
       headers: { 'retry-after': '60', 'x-ratelimit-limit': '1', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(START.getTime() / 1000 + 60) },
     },
+  },
+  {
+    name: 'IETF rate-limit fields when enabled',
+    options: { ietfHeaders: true },
+    arrange: async (fixture) => apiKey(await validToken(fixture)),
+    expected: ok({ 'ratelimit-policy': '"default";q=100;w=3600', ratelimit: '"default";r=99;t=3600' }),
   },
   {
     name: 'Authorization ignored without bearer',
