@@ -38,7 +38,7 @@ export function resolveAdapterConfig<Responder>(
     throw new TypeError(`${caller}: options.onRejection is invalid: expected a function that receives the rejection`);
   }
 
-  // resolveHttpOptions reads only its own fields, so the adapter's others (apiTokens,
+  // resolveHttpOptions reads only its own fields, so the adapter's other options (apiTokens,
   // onRejection, Fastify's prefix) can pass through.
   const http = resolveHttpOptions(options ?? {});
   return Object.freeze({ apiTokens, http, onRejection: onRejection ?? null });
