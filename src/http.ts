@@ -89,7 +89,8 @@ type Credential = { kind: 'missing' } | { kind: 'ambiguous'; detail: string } | 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 const REALM = /^[\x20-\x7e]{1,100}$/;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
-const BEARER = /^Bearer +(\S+)$/i;
+// RFC 6750, section 2.1: the scheme, then one or more spaces (case-insensitive per RFC 9110, section 11.1).
+const BEARER_SCHEME = /^Bearer(?: |$)/i;
 const POLICY_NAME = /^[\x20-\x7e]{1,64}$/;
 
 /**
@@ -267,23 +268,21 @@ function readCredential(source: HeaderSource, options: ResolvedHttpOptions): Cre
 }
 
 function readSingle(source: HeaderSource, name: string, label: string): Credential {
-  const raw = readHeader(source, name);
-  if (raw.length > 1) return { kind: 'ambiguous', detail: `Send the ${label} header once` };
-
-  const value = trimWhitespace(raw[0] ?? '');
+  const value = trimWhitespace(readHeader(source, name));
   if (value === '') return { kind: 'missing' };
   return checkCredential(value, `The ${label} header`);
 }
 
 function readBearer(source: HeaderSource): Credential {
-  const raw = readHeader(source, 'authorization');
-  if (raw.length > 1) return { kind: 'ambiguous', detail: 'Send the Authorization header once' };
-
-  const value = trimWhitespace(raw[0] ?? '');
+  const value = trimWhitespace(readHeader(source, 'authorization'));
   // Another scheme (Basic, Digest) is not this library's credential, so it counts as absent.
-  const match = BEARER.exec(value);
-  if (match === null) return { kind: 'missing' };
-  return checkCredential(match[1]!, 'The Bearer token');
+  if (!BEARER_SCHEME.test(value)) return { kind: 'missing' };
+
+  // Everything after the scheme is the credential, so a second "Bearer x" joined on by a
+  // repeated header fails the check below instead of being skipped.
+  const token = value.slice('Bearer'.length).replace(/^ +/, '');
+  if (token === '') return { kind: 'missing' };
+  return checkCredential(token, 'The Bearer token');
 }
 
 function checkCredential(value: string, label: string): Credential {
@@ -298,15 +297,17 @@ function checkCredential(value: string, label: string): Credential {
   return { kind: 'token', value };
 }
 
-function readHeader(source: HeaderSource, name: string): string[] {
+// Returns the header's value, with repeated lines joined by ", " as Fetch joins them, so a
+// Node array and a Fetch string for the same request get the same checks and messages.
+function readHeader(source: HeaderSource, name: string): string {
   let value: HeaderValue;
   if (typeof source === 'function') value = source(name);
   else if (typeof (source as { get?: unknown }).get === 'function') value = (source as { get(name: string): string | null }).get(name);
   else value = (source as Readonly<Record<string, HeaderValue>>)[name];
 
-  if (value === null || value === undefined) return [];
-  if (typeof value === 'string') return [value];
-  return [...value];
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  return value.join(', ');
 }
 
 // HTTP optional whitespace is space and horizontal tab (RFC 9110, section 5.6.3).

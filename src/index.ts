@@ -6,6 +6,7 @@ export { MemoryTokenStore } from './memory-store.js';
 export { DEFAULT_MANAGER_ROLES } from './options.js';
 export { MemoryRateLimitStore } from './rate-limit.js';
 
+export type { AdapterAuthOptions } from './adapter-config.js';
 export type { ApiTokens } from './api-tokens.js';
 export type { CacheInvalidation } from './cache.js';
 export type { DigestScheme } from './digest.js';

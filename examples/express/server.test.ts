@@ -1,0 +1,4 @@
+import { testExample } from '../common/example-tests.js';
+import { startServer } from './server.js';
+
+testExample('express', startServer);

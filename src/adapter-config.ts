@@ -1,0 +1,98 @@
+import type { ApiTokens } from './api-tokens.js';
+import { resolveHttpOptions, type HttpAuthOptions, type ProblemDetails, type ResolvedHttpOptions } from './http.js';
+
+/** Options of every adapter's `apiTokenAuth`: the HTTP options and a custom error responder. */
+export interface AdapterAuthOptions<Responder> extends HttpAuthOptions {
+  /**
+   * Called instead of the default response when a request is rejected. It receives the
+   * complete rejection (status, headers, problem body) and may write its own response.
+   * When it writes nothing, the default response is sent.
+   */
+  onRejection?: Responder;
+}
+
+/** An adapter's options after validation, shared by its `apiTokenAuth` and `requirePermission`. */
+export interface AdapterConfig<Responder> {
+  readonly apiTokens: ApiTokens;
+  readonly http: Readonly<ResolvedHttpOptions>;
+  readonly onRejection: Responder | null;
+}
+
+/**
+ * Validates an adapter's arguments into a new frozen object.
+ *
+ * @throws TypeError naming the argument or option when one is invalid.
+ */
+export function resolveAdapterConfig<Responder>(
+  caller: string,
+  apiTokens: unknown,
+  options: AdapterAuthOptions<Responder> | undefined,
+): AdapterConfig<Responder> {
+  assertApiTokens(caller, apiTokens);
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`${caller}: options is invalid: expected an object or undefined`);
+  }
+
+  const onRejection = options?.onRejection;
+  if (onRejection !== undefined && typeof onRejection !== 'function') {
+    throw new TypeError(`${caller}: options.onRejection is invalid: expected a function that receives the rejection`);
+  }
+
+  // resolveHttpOptions reads only its own fields, so the adapter's other options (apiTokens,
+  // onRejection, Fastify's prefix) can pass through.
+  const http = resolveHttpOptions(options ?? {});
+  return Object.freeze({ apiTokens, http, onRejection: onRejection ?? null });
+}
+
+/**
+ * Checks that `apiTokens` is the object returned by `createApiTokens`.
+ *
+ * @throws TypeError when it is not.
+ */
+export function assertApiTokens(caller: string, apiTokens: unknown): asserts apiTokens is ApiTokens {
+  const candidate = apiTokens as Partial<Record<keyof ApiTokens, unknown>> | null | undefined;
+  const valid =
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.verify === 'function' &&
+    typeof candidate.consumeRateLimit === 'function' &&
+    typeof candidate.create === 'function';
+  if (!valid) throw new TypeError(`${caller}: apiTokens is invalid: expected the object returned by createApiTokens()`);
+}
+
+/**
+ * Validates the arguments of `requirePermission` into a frozen list.
+ *
+ * @throws TypeError when no permission is given or one is not a non-empty string.
+ */
+export function resolvePermissions(permissions: readonly unknown[]): readonly string[] {
+  if (permissions.length === 0) {
+    throw new TypeError('requirePermission: expected at least one permission, such as requirePermission("documents:read")');
+  }
+  permissions.forEach((permission, index) => {
+    if (typeof permission !== 'string' || permission === '') {
+      throw new TypeError(`requirePermission: permission ${index + 1} is invalid: expected a non-empty string, got ${JSON.stringify(permission)}`);
+    }
+  });
+  return Object.freeze([...(permissions as string[])]);
+}
+
+/** Serializes a problem body. Every adapter sends these bytes, so their responses are identical. */
+export function serializeProblem(problem: ProblemDetails): string {
+  return JSON.stringify(problem);
+}
+
+// The configuration of the apiTokenAuth that authenticated each request, keyed by the
+// framework's request object, so requirePermission responds with the same header name,
+// realm and responder.
+const requestConfigs = new WeakMap<object, AdapterConfig<unknown>>();
+
+/** Records which configuration authenticated `request`. */
+export function rememberConfig(request: object, config: AdapterConfig<unknown>): void {
+  requestConfigs.set(request, config);
+}
+
+/** Returns the configuration that authenticated `request`, or `null` when none did. */
+export function configFor<Responder>(request: object): AdapterConfig<Responder> | null {
+  return (requestConfigs.get(request) as AdapterConfig<Responder> | undefined) ?? null;
+}
