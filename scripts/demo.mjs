@@ -127,7 +127,7 @@ function printWelcome(url, token) {
   console.log(`
 api-tokens demo: the ${options.example} example is listening on ${url}
 Database: ${database} (SQLite, recreated at each start)
-Organization: Acme Inc. (org_acme), business plan, with Alice (Admin) and Bob (Viewer)
+Organization: Acme Inc. (org_acme), business plan, with Alice (Admin), Bob (Viewer) and Carol (Editor)
 
 Alice's new API token. It is shown this once and stored only as a digest:
 
