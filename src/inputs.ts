@@ -14,10 +14,10 @@ export const DEFAULT_LIST_LIMIT = 20;
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 const IDENTIFIER = /^[\x21-\x7e]{1,128}$/;
 const PERMISSION = /^[\x21-\x7e]{1,200}$/;
-// A token ends with `_` and 49 base62 characters. Token ids are UUIDs and never end like
-// that, so an id with such a tail (even 9 characters short) is a token value passed by
-// mistake, and the error message must not echo it.
-const TOKEN_TAIL = new RegExp(`_[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH - 9},}$`);
+// The secret part of a token is a run of 49 base62 characters. Token ids are UUIDs, whose
+// longest run of letters and digits is 12. An id with a run of 40 or more therefore contains
+// a token value passed by mistake, and the error message must not echo it.
+const TOKEN_RUN = new RegExp(`[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH - 9},}`);
 
 export interface ValidCreateInput {
   name: string;
@@ -89,8 +89,8 @@ export function parseCreateInput(input: unknown, periods: readonly ExpirationPer
 
 /** Validates a token id given to a management call and rejects a token value passed in its place. */
 export function parseTokenId(tokenId: unknown): string {
-  if (typeof tokenId === 'string' && TOKEN_TAIL.test(tokenId)) {
-    throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: the value is an API token, not a token id. Pass TokenInfo.id instead', {
+  if (typeof tokenId === 'string' && TOKEN_RUN.test(tokenId)) {
+    throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: the value contains an API token, not a token id. Pass TokenInfo.id instead', {
       field: 'tokenId',
     });
   }
