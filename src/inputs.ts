@@ -89,7 +89,7 @@ export function parseCreateInput(input: unknown, periods: readonly ExpirationPer
 
 /** Validates a token id given to a management call and rejects a token value passed in its place. */
 export function parseTokenId(tokenId: unknown): string {
-  if (typeof tokenId === 'string' && TOKEN_RUN.test(tokenId)) {
+  if (typeof tokenId === 'string' && containsTokenValue(tokenId)) {
     throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: the value contains an API token, not a token id. Pass TokenInfo.id instead', {
       field: 'tokenId',
     });
@@ -98,6 +98,11 @@ export function parseTokenId(tokenId: unknown): string {
   throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: expected 1 to 128 visible ASCII characters, as returned in TokenInfo.id', {
     field: 'tokenId',
   });
+}
+
+/** Tells whether `text` may contain a token value, so that a message must not quote it. */
+export function containsTokenValue(text: string): boolean {
+  return TOKEN_RUN.test(text);
 }
 
 /** Validates the options of `list` and decodes the cursor. */
@@ -134,5 +139,7 @@ function invalidInput(error: z.ZodError, root: string): ApiTokenError {
   let label = path;
   if (path === '') label = root;
   else if (root === 'actor') label = `actor.${path}`;
-  return new ApiTokenError('INVALID_INPUT', `Invalid ${label}: ${issue.message}`, { field: label });
+  // An unknown key is quoted in the message, and a key can be a token pasted by mistake.
+  const detail = containsTokenValue(issue.message) ? 'a field name contains an API token; remove it' : issue.message;
+  return new ApiTokenError('INVALID_INPUT', `Invalid ${label}: ${detail}`, { field: label });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiTokens } from './api-tokens.js';
 import { ApiTokenError, isApiTokenError, type ApiTokenErrorCode } from './errors.js';
+import { containsTokenValue } from './inputs.js';
 import type { Actor, CreateTokenInput, ListTokensOptions, TokenInfo } from './types.js';
 
 /**
@@ -211,6 +212,9 @@ function parseListQuery(url: string): ListTokensOptions {
   const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
 
   for (const name of new Set(query.keys())) {
+    if (containsTokenValue(name)) {
+      throw invalidInput('query', `A query parameter name contains an API token; remove it. Accepted parameters: ${LIST_PARAMETERS.join(', ')}`);
+    }
     if (!(LIST_PARAMETERS as readonly string[]).includes(name)) {
       throw invalidInput(name, `Unknown query parameter "${name}". Accepted parameters: ${LIST_PARAMETERS.join(', ')}`);
     }
@@ -249,6 +253,7 @@ function invalidBody(error: z.ZodError): ApiTokenError {
   const issue = error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const field = issue.keys[0]!;
+    if (containsTokenValue(field)) return invalidInput('body', 'A field name in the request body contains an API token; remove it');
     return invalidInput(field, `Unknown field "${field}" in the request body; remove it`);
   }
   const field = issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');

@@ -153,6 +153,17 @@ describe('security properties', () => {
     }
   });
 
+  it('token as a field name stays out of errors', async () => {
+    const { apiTokens, create, owner } = makeApiTokens();
+    const { token } = await create(owner);
+
+    const createError = await caught(apiTokens.create(owner, { name: 'CI', expiresIn: '1-month', [token]: true } as never));
+    const listError = await caught(apiTokens.list(owner, { [token]: true } as never));
+
+    expect(tokenFragmentsIn(textOf(createError), token)).toEqual([]);
+    expect(tokenFragmentsIn(textOf(listError), token)).toEqual([]);
+  });
+
   it('digest is matched before any status is revealed', async () => {
     const { apiTokens, owner, store, directory } = makeApiTokens();
     const unknown = generateToken('acme');
