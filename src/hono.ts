@@ -79,7 +79,9 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: HonoAuthOptions): M
     const outcome = await authenticateRequest(config.apiTokens, c.req.raw.headers, config.http);
     if (!outcome.ok) return respond(outcome, c, config);
 
-    for (const [name, value] of Object.entries(outcome.headers)) c.header(name, value);
+    // The headers go on c.res, not through c.header(). Hono (4.13) copies the headers of c.res
+    // into a Response that a handler or onError returns, but drops those c.header() only prepared.
+    for (const [name, value] of Object.entries(outcome.headers)) c.res.headers.set(name, value);
     c.set('apiToken', outcome.auth);
     rememberConfig(c, config);
     await next();

@@ -78,6 +78,29 @@ describe('hono adapter', () => {
     });
   });
 
+  it('Response from handler keeps rate-limit headers', async () => {
+    const fixture = createFixture();
+    const { token } = await fixture.createToken();
+    const app = new Hono<{ Variables: Variables }>();
+    app.get('/documents', apiTokenAuth(fixture.apiTokens), () => new Response('documents', { headers: { 'x-handler': 'yes' } }));
+    app.get('/failing', apiTokenAuth(fixture.apiTokens), () => {
+      throw new Error('handler failed');
+    });
+    app.onError(() => new Response('failed', { status: 500 }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/documents`, { headers: { 'x-api-key': token } });
+      const failed = await fetch(`${baseUrl}/failing`, { headers: { 'x-api-key': token } });
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-handler')).toBe('yes');
+      expect(response.headers.get('x-ratelimit-limit')).toBe('100');
+      expect(response.headers.get('x-ratelimit-remaining')).toBe('99');
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('x-ratelimit-remaining')).toBe('98');
+    });
+  });
+
   it('requirePermission without auth answers 401', async () => {
     const app = new Hono<{ Variables: Variables }>();
     app.get('/documents', requirePermission('documents:read'), (c) => c.json({}));
