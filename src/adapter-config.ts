@@ -1,5 +1,12 @@
 import type { ApiTokens } from './api-tokens.js';
-import { resolveHttpOptions, type HttpAuthOptions, type ProblemDetails, type ResolvedHttpOptions } from './http.js';
+import {
+  assertKnownOptions,
+  HTTP_OPTION_NAMES,
+  resolveHttpOptions,
+  type HttpAuthOptions,
+  type ProblemDetails,
+  type ResolvedHttpOptions,
+} from './http.js';
 
 /** Options of every adapter's `apiTokenAuth`: the HTTP options and a custom error responder. */
 export interface AdapterAuthOptions<Responder> extends HttpAuthOptions {
@@ -18,30 +25,46 @@ export interface AdapterConfig<Responder> {
   readonly onRejection: Responder | null;
 }
 
+/** Option names that an adapter takes besides the HTTP options, and names it accepts but leaves to the framework. */
+export interface AdapterOptionNames {
+  /** Names the adapter reads, such as Fastify's `apiTokens`. */
+  readonly own?: readonly string[];
+  /** Names the framework reads, such as the `prefix` of Fastify's `register`. */
+  readonly framework?: readonly string[];
+}
+
 /**
  * Validates an adapter's arguments into a new frozen object.
  *
- * @throws TypeError naming the argument or option when one is invalid.
+ * @throws TypeError naming the argument or option when one is invalid or unknown.
  */
 export function resolveAdapterConfig<Responder>(
   caller: string,
   apiTokens: unknown,
   options: AdapterAuthOptions<Responder> | undefined,
+  names: AdapterOptionNames = {},
 ): AdapterConfig<Responder> {
   assertApiTokens(caller, apiTokens);
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError(`${caller}: options is invalid: expected an object or undefined`);
   }
+  assertKnownOptions(options ?? {}, [...(names.own ?? []), ...HTTP_OPTION_NAMES, 'onRejection'], `${caller}: options`, names.framework);
 
   const onRejection = options?.onRejection;
   if (onRejection !== undefined && typeof onRejection !== 'function') {
     throw new TypeError(`${caller}: options.onRejection is invalid: expected a function that receives the rejection`);
   }
 
-  // resolveHttpOptions reads only its own fields, so the adapter's other options (apiTokens,
-  // onRejection, Fastify's prefix) can pass through.
-  const http = resolveHttpOptions(options ?? {});
+  const http = resolveHttpOptions(pickHttpOptions(options ?? {}));
   return Object.freeze({ apiTokens, http, onRejection: onRejection ?? null });
+}
+
+function pickHttpOptions(options: HttpAuthOptions): HttpAuthOptions {
+  const picked: Record<string, unknown> = {};
+  for (const name of HTTP_OPTION_NAMES) {
+    if (options[name] !== undefined) picked[name] = options[name];
+  }
+  return picked as HttpAuthOptions;
 }
 
 /**

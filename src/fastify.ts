@@ -53,8 +53,14 @@ export type PermissionHook = (request: FastifyRequest, reply: FastifyReply) => P
 
 type Config = AdapterConfig<FastifyRejectionHandler>;
 
+// The options of app.register() that Fastify reads itself and also passes to the plugin.
+const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
 const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) => {
-  const config = resolveAdapterConfig('api-tokens/fastify', options?.apiTokens, options);
+  const config = resolveAdapterConfig('api-tokens/fastify', options?.apiTokens, options, {
+    own: ['apiTokens'],
+    framework: FASTIFY_REGISTER_OPTIONS,
+  });
   if (!fastify.hasRequestDecorator('apiToken')) fastify.decorateRequest('apiToken', null);
 
   fastify.addHook('onRequest', async (request, reply) => {

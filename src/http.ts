@@ -93,12 +93,16 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
 const POLICY_NAME = /^[\x20-\x7e]{1,64}$/;
 
+/** The names of the {@link HttpAuthOptions} fields. */
+export const HTTP_OPTION_NAMES: readonly (keyof HttpAuthOptions)[] = Object.freeze(['header', 'bearer', 'realm', 'ietfHeaders']);
+
 /**
  * Validates adapter options into a new frozen object.
  *
- * @throws TypeError when the header name, realm or IETF policy name is invalid.
+ * @throws TypeError when an option is unknown, or the header name, realm or IETF policy name is invalid.
  */
 export function resolveHttpOptions(options: HttpAuthOptions = {}): Readonly<ResolvedHttpOptions> {
+  assertKnownOptions(options, HTTP_OPTION_NAMES, 'options');
   const header = options.header ?? 'X-API-Key';
   if (typeof header !== 'string' || !HEADER_NAME.test(header)) {
     throw new TypeError(`options.header is invalid: expected an HTTP header name such as "X-API-Key", got ${JSON.stringify(header)}`);
@@ -229,6 +233,18 @@ function responseRateLimitHeaders(decision: RateLimitDecision, options: Resolved
   const headers = rateLimitHeaders(decision);
   if (options.ietfPolicy === null) return headers;
   return { ...headers, ...ietfRateLimitHeaders(decision, options.ietfPolicy) };
+}
+
+/**
+ * Rejects an unknown option name, such as a misspelt one, which would otherwise be ignored.
+ *
+ * @throws TypeError naming the first key of `options` that is not in `known` or `ignored`.
+ */
+export function assertKnownOptions(options: object, known: readonly string[], label: string, ignored: readonly string[] = []): void {
+  const unknown = Object.keys(options).find((key) => !known.includes(key) && !ignored.includes(key));
+  if (unknown === undefined) return;
+  const expected = known.length === 1 ? known[0] : `${known.slice(0, -1).join(', ')} or ${known.at(-1)}`;
+  throw new TypeError(`${label}.${unknown} is not an option; expected ${expected}`);
 }
 
 function resolveIetfPolicy(option: HttpAuthOptions['ietfHeaders']): string | null {

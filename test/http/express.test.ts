@@ -156,6 +156,12 @@ describe('express adapter', () => {
     });
   });
 
+  it('unknown option throws TypeError', () => {
+    const { apiTokens } = createFixture();
+    expect(() => apiTokenAuth(apiTokens, { bearr: true } as never)).toThrow(new TypeError('apiTokenAuth: options.bearr is not an option; expected header, bearer, realm, ietfHeaders or onRejection'));
+    expect(() => apiTokenAuth(apiTokens, { headers: 'X-Token' } as never)).toThrow(/options\.headers is not an option/);
+  });
+
   it('invalid arguments throw TypeError', () => {
     const { apiTokens } = createFixture();
     expect(() => apiTokenAuth(undefined as unknown as ApiTokens)).toThrow(new TypeError('apiTokenAuth: apiTokens is invalid: expected the object returned by createApiTokens()'));

@@ -176,6 +176,17 @@ describe('fastify adapter', () => {
     await expect(management.ready()).rejects.toThrow(/options\.getActor/);
   });
 
+  it('unknown option fails at startup', async () => {
+    const { apiTokens } = createFixture();
+    const app = Fastify();
+    app.register(apiTokenAuth, { apiTokens, bearr: true } as never);
+    await expect(app.ready()).rejects.toThrow('api-tokens/fastify: options.bearr is not an option; expected apiTokens, header, bearer, realm, ietfHeaders or onRejection');
+
+    const withRegisterOptions = Fastify();
+    withRegisterOptions.register(apiTokenAuth, { apiTokens, prefix: '/v1', logLevel: 'warn' } as never);
+    await expect(withRegisterOptions.ready()).resolves.toBeDefined();
+  });
+
   it('management leaves host body parsing alone', async () => {
     const fixture = createFixture();
     const app = Fastify();

@@ -101,6 +101,11 @@ describe('hono adapter', () => {
     });
   });
 
+  it('unknown option throws TypeError', () => {
+    const { apiTokens } = createFixture();
+    expect(() => apiTokenAuth(apiTokens, { bearr: true } as never)).toThrow(new TypeError('apiTokenAuth: options.bearr is not an option; expected header, bearer, realm, ietfHeaders or onRejection'));
+  });
+
   it('requirePermission without auth answers 401', async () => {
     const app = new Hono<{ Variables: Variables }>();
     app.get('/documents', requirePermission('documents:read'), (c) => c.json({}));
