@@ -12,6 +12,9 @@ export const DEFAULT_LIST_LIMIT = 20;
 
 // C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+// With the u flag a surrogate pair is one code point, so this matches only an unpaired
+// surrogate, which UTF-8 cannot encode: SQL drivers store U+FFFD in its place.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
 const IDENTIFIER = /^[\x21-\x7e]{1,128}$/;
 const PERMISSION = /^[\x21-\x7e]{1,200}$/;
 // The secret part of a token is a run of 49 base62 characters. Token ids are UUIDs, whose
@@ -44,7 +47,8 @@ const nameSchema = z
       .string()
       .min(1, 'must not be empty after trimming whitespace')
       .refine((name) => [...name].length <= MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters after trimming`)
-      .refine((name) => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as newlines or tabs'),
+      .refine((name) => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as newlines or tabs')
+      .refine((name) => !UNPAIRED_SURROGATE.test(name), 'must be well-formed Unicode text, without an unpaired surrogate'),
   );
 
 const scopesSchema = z
