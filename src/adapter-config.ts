@@ -3,6 +3,7 @@ import {
   assertKnownOptions,
   HTTP_OPTION_NAMES,
   resolveHttpOptions,
+  type HeaderSource,
   type HttpAuthOptions,
   type ProblemDetails,
   type ResolvedHttpOptions,
@@ -98,6 +99,30 @@ export function resolvePermissions(permissions: readonly unknown[]): readonly st
     }
   });
   return Object.freeze([...(permissions as string[])]);
+}
+
+/** The parts of a Node `IncomingMessage` that carry its headers. */
+export interface NodeRequestHeaders {
+  readonly headersDistinct?: Readonly<Record<string, string[] | undefined>>;
+  readonly rawHeaders?: readonly unknown[];
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * Returns the headers of a Node request with repeated lines kept apart: `headersDistinct`,
+ * or for a request object without it, such as one of Fastify's `inject()` (light-my-request
+ * 6), the same map built from `rawHeaders`.
+ */
+export function distinctHeaders(request: NodeRequestHeaders): HeaderSource {
+  if (request.headersDistinct !== undefined && request.headersDistinct !== null) return request.headersDistinct;
+  if (!Array.isArray(request.rawHeaders)) return request.headers;
+
+  const headers: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
+    const name = String(request.rawHeaders[index]).toLowerCase();
+    (headers[name] ??= []).push(String(request.rawHeaders[index + 1]));
+  }
+  return headers;
 }
 
 /** Serializes a problem body. Every adapter sends these bytes, so their responses are identical. */

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response, Router } from 'ex
 import {
   assertApiTokens,
   configFor,
+  distinctHeaders,
   rememberConfig,
   resolveAdapterConfig,
   resolvePermissions,
@@ -151,9 +152,9 @@ export function tokenManagement(apiTokens: ApiTokens, options: ExpressManagement
 }
 
 async function authenticate(req: Request, res: Response, config: Config): Promise<boolean> {
-  // headersDistinct keeps repeated headers apart, while req.headers keeps only the first
-  // Authorization header and would hide the repetition.
-  const outcome = await authenticateRequest(config.apiTokens, req.headersDistinct, config.http);
+  // Repeated headers stay apart, while req.headers keeps only the first Authorization header
+  // and would hide the repetition.
+  const outcome = await authenticateRequest(config.apiTokens, distinctHeaders(req), config.http);
   if (!outcome.ok) {
     await sendRejection(outcome, req, res, config);
     return false;

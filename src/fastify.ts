@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import {
   assertApiTokens,
   configFor,
+  distinctHeaders,
   rememberConfig,
   resolveAdapterConfig,
   resolvePermissions,
@@ -66,9 +67,9 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.apiToken !== null) return undefined;
 
-    // headersDistinct keeps repeated headers apart, while request.headers keeps only the
-    // first Authorization header and would hide the repetition.
-    const outcome = await authenticateRequest(config.apiTokens, request.raw.headersDistinct, config.http);
+    // Repeated headers stay apart, while request.headers keeps only the first Authorization
+    // header and would hide the repetition.
+    const outcome = await authenticateRequest(config.apiTokens, distinctHeaders(request.raw), config.http);
     if (!outcome.ok) return sendRejection(outcome, request, reply, config);
 
     reply.headers(outcome.headers);

@@ -187,6 +187,24 @@ describe('fastify adapter', () => {
     await expect(withRegisterOptions.ready()).resolves.toBeDefined();
   });
 
+  it('inject requests are authenticated', async () => {
+    const fixture = createFixture();
+    const { token } = await fixture.createToken();
+    const app = Fastify();
+    await app.register(apiTokenAuth, { apiTokens: fixture.apiTokens });
+    app.get('/documents', async (request) => ({ orgId: request.apiToken!.orgId }));
+
+    const valid = await app.inject({ url: '/documents', headers: { 'x-api-key': token } });
+    const missing = await app.inject({ url: '/documents' });
+    const repeated = await app.inject({ url: '/documents', headers: { 'x-api-key': [token, token] } });
+
+    expect(valid.statusCode).toBe(200);
+    expect(valid.json()).toEqual({ orgId: ADMIN.orgId });
+    expect(missing.statusCode).toBe(401);
+    expect(repeated.statusCode).toBe(400);
+    await app.close();
+  });
+
   it('management leaves host body parsing alone', async () => {
     const fixture = createFixture();
     const app = Fastify();
