@@ -1,6 +1,5 @@
 import type { ApiTokens } from './api-tokens.js';
 import {
-  assertKnownOptions,
   HTTP_OPTION_NAMES,
   resolveHttpOptions,
   type HeaderSource,
@@ -8,6 +7,7 @@ import {
   type ProblemDetails,
   type ResolvedHttpOptions,
 } from './http.js';
+import { assertKnownOptions } from './known-options.js';
 
 /** Options of every adapter's `apiTokenAuth`: the HTTP options and a custom error responder. */
 export interface AdapterAuthOptions<Responder> extends HttpAuthOptions {

@@ -2,6 +2,7 @@ import { RecordCache } from './cache.js';
 import { digestCandidates, digestMatches, digestToken } from './digest.js';
 import { ApiTokenError } from './errors.js';
 import { expiresAtFor } from './expiry.js';
+import { assertKnownOptions } from './known-options.js';
 import { generateToken, parseToken, tokenPattern, tokenSuffix } from './format.js';
 import { encodeCursor, parseActor, parseCreateInput, parseListOptions, parseTokenId } from './inputs.js';
 import { resolveOptions, type ApiTokensOptions, type ResolvedOptions } from './options.js';
@@ -281,6 +282,7 @@ class TokenService implements ApiTokens {
   }
 
   async deactivateExpired(options: { batchSize?: number } = {}): Promise<number> {
+    assertKnownOptions(options, ['batchSize'], 'deactivateExpired: options');
     const batchSize = options.batchSize ?? 500;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('deactivateExpired: batchSize must be a positive integer');
 

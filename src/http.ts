@@ -1,5 +1,6 @@
 import type { ApiTokens } from './api-tokens.js';
 import { isApiTokenError } from './errors.js';
+import { assertKnownOptions } from './known-options.js';
 import type { RateLimitDecision } from './rate-limit.js';
 import type { AuthContext } from './types.js';
 
@@ -233,18 +234,6 @@ function responseRateLimitHeaders(decision: RateLimitDecision, options: Resolved
   const headers = rateLimitHeaders(decision);
   if (options.ietfPolicy === null) return headers;
   return { ...headers, ...ietfRateLimitHeaders(decision, options.ietfPolicy) };
-}
-
-/**
- * Rejects an unknown option name, such as a misspelt one, which would otherwise be ignored.
- *
- * @throws TypeError naming the first key of `options` that is not in `known` or `ignored`.
- */
-export function assertKnownOptions(options: object, known: readonly string[], label: string, ignored: readonly string[] = []): void {
-  const unknown = Object.keys(options).find((key) => !known.includes(key) && !ignored.includes(key));
-  if (unknown === undefined) return;
-  const expected = known.length === 1 ? known[0] : `${known.slice(0, -1).join(', ')} or ${known.at(-1)}`;
-  throw new TypeError(`${label}.${unknown} is not an option; expected ${expected}`);
 }
 
 function resolveIetfPolicy(option: HttpAuthOptions['ietfHeaders']): string | null {
