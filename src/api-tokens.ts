@@ -7,7 +7,7 @@ import { generateToken, parseToken, tokenPattern, tokenSuffix } from './format.j
 import { encodeCursor, parseActor, parseCreateInput, parseListOptions, parseTokenId } from './inputs.js';
 import { resolveOptions, type ApiTokensOptions, type ResolvedOptions } from './options.js';
 import { effectivePermissions, isGranted } from './permissions.js';
-import { decide, type RateLimitDecision } from './rate-limit.js';
+import { decide, type RateLimitDecision, type RateLimitHit } from './rate-limit.js';
 import { Runtime } from './runtime.js';
 import { evaluate, needsExpiryWrite } from './status.js';
 import type { TokenRecord } from './store.js';
@@ -267,7 +267,7 @@ class TokenService implements ApiTokens {
     const nowMs = this.#now().getTime();
     let hit;
     try {
-      hit = await limits.store.hit(key, rule.windowSeconds * 1000, nowMs);
+      hit = checkRateLimitHit(await limits.store.hit(key, rule.windowSeconds * 1000, nowMs));
     } catch (error) {
       this.#runtime.emit({ type: 'rate-limit.unavailable', at: new Date(nowMs), failOpen: limits.failOpen, error });
       if (limits.failOpen) return null;
@@ -444,6 +444,16 @@ class TokenService implements ApiTokens {
   ): void {
     this.#runtime.emit({ type, at, tokenId: record.id, orgId: record.orgId, userId: record.userId, actor });
   }
+}
+
+// A store's reply becomes header values, so a reply that would make them NaN, negative or
+// fractional counts as a store failure.
+function checkRateLimitHit(hit: unknown): RateLimitHit {
+  const { count, resetAtMs } = (hit ?? {}) as Record<string, unknown>;
+  const validCount = typeof count === 'number' && Number.isSafeInteger(count) && count >= 1;
+  const validReset = typeof resetAtMs === 'number' && Number.isSafeInteger(resetAtMs);
+  if (validCount && validReset) return { count, resetAtMs };
+  throw new TypeError(`RateLimitStore.hit returned count ${String(count)} and resetAtMs ${String(resetAtMs)}; expected a positive integer count and an integer resetAtMs`);
 }
 
 function notFound(id: string, orgId: string): ApiTokenError {
