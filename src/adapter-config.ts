@@ -140,6 +140,15 @@ export function rememberConfig(request: object, config: AdapterConfig<unknown>):
   requestConfigs.set(request, config);
 }
 
+/**
+ * Tells whether `apiTokens` already authenticated `request`. A request authenticated by
+ * another `ApiTokens` (another token system of the same app) does not count, so its token
+ * never passes a middleware of this one.
+ */
+export function authenticatedBy(request: object, apiTokens: ApiTokens): boolean {
+  return requestConfigs.get(request)?.apiTokens === apiTokens;
+}
+
 /** Returns the configuration that authenticated `request`, or `null` when none did. */
 export function configFor<Responder>(request: object): AdapterConfig<Responder> | null {
   return (requestConfigs.get(request) as AdapterConfig<Responder> | undefined) ?? null;

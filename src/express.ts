@@ -2,6 +2,7 @@ import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import {
   assertApiTokens,
+  authenticatedBy,
   configFor,
   distinctHeaders,
   rememberConfig,
@@ -57,9 +58,9 @@ const ROUTER_METHODS = { GET: 'get', POST: 'post', DELETE: 'delete' } as const;
 /**
  * Creates Express middleware that authenticates requests by API token. On success it sets
  * `req.apiToken` and the rate-limit headers. Otherwise it sends the rejection (400, 401,
- * 403, 429 or 503) as problem details. A request that already has `req.apiToken` passes
- * through, so it is counted once against the rate limit however often the middleware is
- * mounted. Works with Express 5 and 4; unexpected errors reach `next(err)`.
+ * 403, 429 or 503) as problem details. A request that the same `apiTokens` already
+ * authenticated passes through, so it is counted once against the rate limit however often
+ * the middleware is mounted. Works with Express 5 and 4; unexpected errors reach `next(err)`.
  *
  * @throws TypeError when `apiTokens` or an option is invalid.
  *
@@ -77,7 +78,7 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: ExpressAuthOptions)
   const config = resolveAdapterConfig('apiTokenAuth', apiTokens, options);
 
   return (req, res, next) => {
-    if (req.apiToken !== undefined) {
+    if (req.apiToken !== undefined && authenticatedBy(req, config.apiTokens)) {
       next();
       return;
     }

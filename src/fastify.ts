@@ -2,6 +2,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import fp from 'fastify-plugin';
 import {
   assertApiTokens,
+  authenticatedBy,
   configFor,
   distinctHeaders,
   rememberConfig,
@@ -65,7 +66,7 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
   if (!fastify.hasRequestDecorator('apiToken')) fastify.decorateRequest('apiToken', null);
 
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.apiToken !== null) return undefined;
+    if (request.apiToken !== null && authenticatedBy(request, config.apiTokens)) return undefined;
 
     // Repeated headers stay apart, while request.headers keeps only the first Authorization
     // header and would hide the repetition.
@@ -88,8 +89,8 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
  * The plugin is wrapped with `fastify-plugin`, so it protects every route of the context it
  * is registered in, including routes of the parent when registered at the root. To protect
  * only some routes, register it inside an encapsulated child context together with them.
- * A request that already has `request.apiToken` is not authenticated again, so registering
- * the plugin in nested contexts counts each request once.
+ * A request that the same `apiTokens` already authenticated is not authenticated again, so
+ * registering the plugin in nested contexts counts each request once.
  *
  * @throws TypeError (when the app starts) if `apiTokens` or an option is invalid.
  *

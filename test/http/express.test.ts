@@ -100,6 +100,21 @@ describe('express adapter', () => {
     });
   });
 
+  it('other instance token is not trusted', async () => {
+    const publicApi = createFixture();
+    const adminApi = createFixture();
+    const { token } = await publicApi.createToken();
+    const app = express();
+    app.use(apiTokenAuth(publicApi.apiTokens));
+    app.get('/admin', apiTokenAuth(adminApi.apiTokens), (req, res) => res.json({ orgId: req.apiToken?.orgId }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/admin`, { headers: { 'x-api-key': token } });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_API_KEY');
+    });
+  });
+
   it('requirePermission uses the auth options', async () => {
     const fixture = createFixture();
     const { token } = await fixture.createToken(ADMIN, { scopes: ['documents:write'] });

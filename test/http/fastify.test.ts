@@ -128,6 +128,24 @@ describe('fastify adapter', () => {
     });
   });
 
+  it('other instance token is not trusted', async () => {
+    const publicApi = createFixture();
+    const adminApi = createFixture();
+    const { token } = await publicApi.createToken();
+    const app = Fastify();
+    await app.register(apiTokenAuth, { apiTokens: publicApi.apiTokens });
+    app.register(async (admin) => {
+      await admin.register(apiTokenAuth, { apiTokens: adminApi.apiTokens });
+      admin.get('/admin', async (request) => ({ orgId: request.apiToken?.orgId }));
+    });
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/admin`, { headers: { 'x-api-key': token } });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_API_KEY');
+    });
+  });
+
   it('onRejection sends its own reply', async () => {
     const fixture = createFixture();
     const app = Fastify();

@@ -78,6 +78,21 @@ describe('hono adapter', () => {
     });
   });
 
+  it('other instance token is not trusted', async () => {
+    const publicApi = createFixture();
+    const adminApi = createFixture();
+    const { token } = await publicApi.createToken();
+    const app = new Hono<{ Variables: Variables }>();
+    app.use('*', apiTokenAuth(publicApi.apiTokens));
+    app.get('/admin', apiTokenAuth(adminApi.apiTokens), (c) => c.json({ orgId: c.var.apiToken.orgId }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/admin`, { headers: { 'x-api-key': token } });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_API_KEY');
+    });
+  });
+
   it('Response from handler keeps rate-limit headers', async () => {
     const fixture = createFixture();
     const { token } = await fixture.createToken();
