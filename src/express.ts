@@ -185,7 +185,7 @@ function readBody(req: Request): Promise<ManagementBody> {
   const contentType = req.headers['content-type'] ?? null;
   // A body parser of the host application (express.json()) has already read the stream.
   if (req.readableEnded || !req.readable) {
-    return Promise.resolve(req.body === undefined ? { kind: 'text', text: '', contentType } : { kind: 'parsed', value: req.body as unknown });
+    return Promise.resolve(req.body === undefined ? { kind: 'text', text: '', contentType } : { kind: 'parsed', value: req.body as unknown, contentType });
   }
 
   return new Promise((resolve, reject) => {

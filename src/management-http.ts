@@ -37,7 +37,7 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = Object.freeze([
  */
 export type ManagementBody =
   | { kind: 'text'; text: string; contentType: string | null }
-  | { kind: 'parsed'; value: unknown }
+  | { kind: 'parsed'; value: unknown; contentType: string | null }
   | { kind: 'too-large' };
 
 /** A management request, with its parts read lazily so an unauthenticated request costs nothing. */
@@ -176,26 +176,38 @@ function parseCreateBody(body: ManagementBody): CreateTokenInput {
 const emptyBodySchema = z.strictObject({});
 
 function parseEmptyBody(body: ManagementBody): void {
-  if (body.kind === 'text' && body.text.trim() === '') return;
+  if (isEmptyBody(body)) return;
   const result = emptyBodySchema.safeParse(parseJsonBody(body, 'Send no body or an empty JSON object'));
   if (!result.success) throw invalidBody(result.error);
 }
 
 function parseJsonBody(body: ManagementBody, hint: string): unknown {
   if (body.kind === 'too-large') throw new RequestProblem(payloadTooLarge());
-  if (body.kind === 'parsed') return body.value;
-
-  if (body.text.trim() === '') throw invalidInput('body', `The request body is empty. ${hint}`);
+  if (isEmptyBody(body)) throw invalidInput('body', `The request body is empty. ${hint}`);
+  // Also checked for a body that the host's parser already read. A browser sends a form post
+  // cross-site without a CORS preflight, and every adapter must reject it alike.
   if (!isJsonMediaType(body.contentType)) {
     throw new RequestProblem(
       problem(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${body.contentType === null ? 'none' : JSON.stringify(body.contentType)}`),
     );
   }
+  if (body.kind === 'parsed') return body.value;
+
   try {
     return JSON.parse(body.text) as unknown;
   } catch {
     throw invalidInput('body', `The request body is not valid JSON. ${hint}`);
   }
+}
+
+// A host's body parser turns an empty body into undefined, or into {} for a form, while a
+// JSON {} is a body.
+function isEmptyBody(body: ManagementBody): boolean {
+  if (body.kind === 'text') return body.text.trim() === '';
+  if (body.kind === 'too-large') return false;
+  if (body.value === undefined) return true;
+  const emptyObject = typeof body.value === 'object' && body.value !== null && Object.keys(body.value).length === 0;
+  return emptyObject && !isJsonMediaType(body.contentType);
 }
 
 // application/json, or any media type with the +json structured syntax suffix (RFC 6839).

@@ -171,6 +171,28 @@ describe('express adapter', () => {
     });
   });
 
+  it('form body parsed by host gets 415', async () => {
+    const fixture = createFixture();
+    const { id } = await fixture.createToken();
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use(MANAGEMENT_PREFIX, tokenManagement(fixture.apiTokens, { getActor: () => ADMIN }));
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+    await withServer(app, async (baseUrl) => {
+      const created = await fetch(`${baseUrl}${MANAGEMENT_PREFIX}/tokens`, { method: 'POST', headers: form, body: 'name=CI&expiresIn=never' });
+      const emptyCreate = await fetch(`${baseUrl}${MANAGEMENT_PREFIX}/tokens`, { method: 'POST', headers: form, body: '' });
+      const deactivated = await fetch(`${baseUrl}${MANAGEMENT_PREFIX}/tokens/${id}/deactivate`, { method: 'POST', headers: form, body: '' });
+
+      expect(created.status).toBe(415);
+      expect(((await created.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(emptyCreate.status).toBe(400);
+      expect(((await emptyCreate.json()) as { field: string }).field).toBe('body');
+      expect(deactivated.status).toBe(200);
+      expect((await fixture.apiTokens.list(ADMIN)).items).toHaveLength(1);
+    });
+  });
+
   it('unknown option throws TypeError', () => {
     const { apiTokens } = createFixture();
     expect(() => apiTokenAuth(apiTokens, { bearr: true } as never)).toThrow(new TypeError('apiTokenAuth: options.bearr is not an option; expected header, bearer, realm, ietfHeaders or onRejection'));
