@@ -31,10 +31,17 @@ declare module 'fastify' {
 }
 
 /**
- * Writes the response for a rejected request. It may send its own reply. When it sends
- * nothing, the default problem response is sent.
+ * Writes the response for a rejected request. It may send its own reply, and may return
+ * the reply as Fastify hooks do. When it sends nothing, the default problem response is sent.
+ *
+ * NOTE: an async handler must not return a reply that it has not sent. Fastify makes a reply
+ * thenable, settling once the response is sent, so the handler's promise would never settle.
  */
-export type FastifyRejectionHandler = (rejection: HttpRejection, request: FastifyRequest, reply: FastifyReply) => void | Promise<void>;
+export type FastifyRejectionHandler = (
+  rejection: HttpRejection,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => FastifyReply | void | Promise<FastifyReply | void>;
 
 /** Options of the {@link apiTokenAuth} plugin. */
 export interface FastifyAuthOptions extends AdapterAuthOptions<FastifyRejectionHandler> {
@@ -198,7 +205,12 @@ export const tokenManagement: FastifyPluginAsync<FastifyManagementOptions> = asy
 };
 
 async function sendRejection(rejection: HttpRejection, request: FastifyRequest, reply: FastifyReply, config: Config | null): Promise<FastifyReply> {
-  if (config?.onRejection) await config.onRejection(rejection, request, reply);
+  if (config?.onRejection) {
+    const result = config.onRejection(rejection, request, reply);
+    // A reply settles only once sent, so a returned reply is not awaited: a chained call
+    // such as reply.header() returns it before anything was sent.
+    if (result !== reply) await result;
+  }
   if (reply.sent) return reply;
   return send(reply, { status: rejection.status, headers: rejection.headers, body: serializeProblem(rejection.body) });
 }

@@ -166,6 +166,24 @@ describe('fastify adapter', () => {
     });
   });
 
+  it('onRejection returning the reply', async () => {
+    const fixture = createFixture();
+    const app = Fastify();
+    await app.register(apiTokenAuth, {
+      apiTokens: fixture.apiTokens,
+      // A chained call returns the reply, which Fastify makes thenable; nothing was sent yet.
+      onRejection: (_rejection, _request, reply) => reply.header('x-custom', 'yes'),
+    });
+    app.get('/documents', async () => ({ reached: true }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/documents`, { signal: AbortSignal.timeout(5_000) });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-custom')).toBe('yes');
+      expect(((await response.json()) as { code: string }).code).toBe('MISSING_API_KEY');
+    });
+  });
+
   it('async failure becomes a 500', async () => {
     const broken: ApiTokens = Object.assign(Object.create(createFixture().apiTokens) as ApiTokens, {
       verify: () => Promise.reject(new TypeError('verify crashed')),
