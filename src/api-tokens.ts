@@ -168,7 +168,10 @@ class TokenService implements ApiTokens {
     const record = await this.#loadManaged(context, id);
     const now = this.#now();
 
+    // Already inactive in the store, maybe changed by another instance: this instance's cache
+    // may still hold the active record, and the caller expects the token unusable from now on.
     if (evaluate(record, now).status === 'inactive') {
+      this.#evict(id);
       this.#recordExpiryIfDue(record, now);
       return toInfo(record, now);
     }
@@ -194,7 +197,10 @@ class TokenService implements ApiTokens {
       throw new ApiTokenError('TOKEN_EXPIRED', `API token ${id} expired at ${record.expiresAt?.toISOString()}; expired tokens cannot be reactivated, create a new one`);
     }
 
-    if (state.status === 'active') return toInfo(record, now);
+    if (state.status === 'active') {
+      this.#evict(id);
+      return toInfo(record, now);
+    }
 
     const deactivatedBySomeoneElse = record.deactivatedBy !== null && record.deactivatedBy !== context.actor.userId;
     if (deactivatedBySomeoneElse && !context.isAdmin) {
