@@ -354,6 +354,8 @@ class TokenService implements ApiTokens {
   // so an id reveals nothing about tokens the actor may not see.
   async #loadManaged(context: ManagerContext, id: string): Promise<TokenRecord> {
     const record = await this.#runtime.store('findById', (store) => store.findById(id));
+    // A token revoked by another instance may still be cached here, so it is evicted.
+    if (record === null) this.#evict(id);
     const visible =
       record !== null &&
       record.orgId === context.actor.orgId &&

@@ -186,6 +186,19 @@ describe('verification cache', () => {
     expect((await apiTokens.verify(token)).valid).toBe(true);
   });
 
+  it('revoke of a missing token evicts it', async () => {
+    const { apiTokens, create, owner, store } = cachedApiTokens();
+    const { token, info } = await create();
+    await apiTokens.verify(token);
+    // Another instance revokes the token in the shared store, then the user repeats it here.
+    await store.delete(info.id);
+
+    const error = await apiTokens.revoke(owner, info.id).catch((reason: unknown) => reason);
+
+    expect(error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await apiTokens.verify(token)).toEqual({ valid: false, code: 'NOT_FOUND' });
+  });
+
   it('disabled cache reads store each time', async () => {
     const counted = countCalls(new MemoryTokenStore());
     const { apiTokens, create } = makeApiTokens({ store: counted.store });
