@@ -2,11 +2,12 @@ import { RecordCache } from './cache.js';
 import { digestCandidates, digestMatches, digestToken } from './digest.js';
 import { ApiTokenError } from './errors.js';
 import { expiresAtFor } from './expiry.js';
+import { assertKnownOptions } from './known-options.js';
 import { generateToken, parseToken, tokenPattern, tokenSuffix } from './format.js';
 import { encodeCursor, parseActor, parseCreateInput, parseListOptions, parseTokenId } from './inputs.js';
 import { resolveOptions, type ApiTokensOptions, type ResolvedOptions } from './options.js';
 import { effectivePermissions, isGranted } from './permissions.js';
-import { decide, type RateLimitDecision } from './rate-limit.js';
+import { decide, type RateLimitDecision, type RateLimitHit } from './rate-limit.js';
 import { Runtime } from './runtime.js';
 import { evaluate, needsExpiryWrite } from './status.js';
 import type { TokenRecord } from './store.js';
@@ -167,7 +168,10 @@ class TokenService implements ApiTokens {
     const record = await this.#loadManaged(context, id);
     const now = this.#now();
 
+    // Already inactive in the store, maybe changed by another instance: this instance's cache
+    // may still hold the active record, and the caller expects the token unusable from now on.
     if (evaluate(record, now).status === 'inactive') {
+      this.#evict(id);
       this.#recordExpiryIfDue(record, now);
       return toInfo(record, now);
     }
@@ -193,7 +197,10 @@ class TokenService implements ApiTokens {
       throw new ApiTokenError('TOKEN_EXPIRED', `API token ${id} expired at ${record.expiresAt?.toISOString()}; expired tokens cannot be reactivated, create a new one`);
     }
 
-    if (state.status === 'active') return toInfo(record, now);
+    if (state.status === 'active') {
+      this.#evict(id);
+      return toInfo(record, now);
+    }
 
     const deactivatedBySomeoneElse = record.deactivatedBy !== null && record.deactivatedBy !== context.actor.userId;
     if (deactivatedBySomeoneElse && !context.isAdmin) {
@@ -266,7 +273,7 @@ class TokenService implements ApiTokens {
     const nowMs = this.#now().getTime();
     let hit;
     try {
-      hit = await limits.store.hit(key, rule.windowSeconds * 1000, nowMs);
+      hit = checkRateLimitHit(await limits.store.hit(key, rule.windowSeconds * 1000, nowMs));
     } catch (error) {
       this.#runtime.emit({ type: 'rate-limit.unavailable', at: new Date(nowMs), failOpen: limits.failOpen, error });
       if (limits.failOpen) return null;
@@ -281,6 +288,7 @@ class TokenService implements ApiTokens {
   }
 
   async deactivateExpired(options: { batchSize?: number } = {}): Promise<number> {
+    assertKnownOptions(options, ['batchSize'], 'deactivateExpired: options');
     const batchSize = options.batchSize ?? 500;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('deactivateExpired: batchSize must be a positive integer');
 
@@ -346,6 +354,8 @@ class TokenService implements ApiTokens {
   // so an id reveals nothing about tokens the actor may not see.
   async #loadManaged(context: ManagerContext, id: string): Promise<TokenRecord> {
     const record = await this.#runtime.store('findById', (store) => store.findById(id));
+    // A token revoked by another instance may still be cached here, so it is evicted.
+    if (record === null) this.#evict(id);
     const visible =
       record !== null &&
       record.orgId === context.actor.orgId &&
@@ -442,6 +452,16 @@ class TokenService implements ApiTokens {
   ): void {
     this.#runtime.emit({ type, at, tokenId: record.id, orgId: record.orgId, userId: record.userId, actor });
   }
+}
+
+// A store's reply becomes header values, so a reply that would make them NaN, negative or
+// fractional counts as a store failure.
+function checkRateLimitHit(hit: unknown): RateLimitHit {
+  const { count, resetAtMs } = (hit ?? {}) as Record<string, unknown>;
+  const validCount = typeof count === 'number' && Number.isSafeInteger(count) && count >= 1;
+  const validReset = typeof resetAtMs === 'number' && Number.isSafeInteger(resetAtMs);
+  if (validCount && validReset) return { count, resetAtMs };
+  throw new TypeError(`RateLimitStore.hit returned count ${String(count)} and resetAtMs ${String(resetAtMs)}; expected a positive integer count and an integer resetAtMs`);
 }
 
 function notFound(id: string, orgId: string): ApiTokenError {

@@ -2,7 +2,9 @@ import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import {
   assertApiTokens,
+  authenticatedBy,
   configFor,
+  distinctHeaders,
   rememberConfig,
   resolveAdapterConfig,
   resolvePermissions,
@@ -56,9 +58,9 @@ const ROUTER_METHODS = { GET: 'get', POST: 'post', DELETE: 'delete' } as const;
 /**
  * Creates Express middleware that authenticates requests by API token. On success it sets
  * `req.apiToken` and the rate-limit headers. Otherwise it sends the rejection (400, 401,
- * 403, 429 or 503) as problem details. A request that already has `req.apiToken` passes
- * through, so it is counted once against the rate limit however often the middleware is
- * mounted. Works with Express 5 and 4; unexpected errors reach `next(err)`.
+ * 403, 429 or 503) as problem details. A request that the same `apiTokens` already
+ * authenticated passes through, so it is counted once against the rate limit however often
+ * the middleware is mounted. Works with Express 5 and 4; unexpected errors reach `next(err)`.
  *
  * @throws TypeError when `apiTokens` or an option is invalid.
  *
@@ -76,7 +78,7 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: ExpressAuthOptions)
   const config = resolveAdapterConfig('apiTokenAuth', apiTokens, options);
 
   return (req, res, next) => {
-    if (req.apiToken !== undefined) {
+    if (req.apiToken !== undefined && authenticatedBy(req, config.apiTokens)) {
       next();
       return;
     }
@@ -151,9 +153,9 @@ export function tokenManagement(apiTokens: ApiTokens, options: ExpressManagement
 }
 
 async function authenticate(req: Request, res: Response, config: Config): Promise<boolean> {
-  // headersDistinct keeps repeated headers apart, while req.headers keeps only the first
-  // Authorization header and would hide the repetition.
-  const outcome = await authenticateRequest(config.apiTokens, req.headersDistinct, config.http);
+  // Repeated headers stay apart, while req.headers keeps only the first Authorization header
+  // and would hide the repetition.
+  const outcome = await authenticateRequest(config.apiTokens, distinctHeaders(req), config.http);
   if (!outcome.ok) {
     await sendRejection(outcome, req, res, config);
     return false;
@@ -183,7 +185,7 @@ function readBody(req: Request): Promise<ManagementBody> {
   const contentType = req.headers['content-type'] ?? null;
   // A body parser of the host application (express.json()) has already read the stream.
   if (req.readableEnded || !req.readable) {
-    return Promise.resolve(req.body === undefined ? { kind: 'text', text: '', contentType } : { kind: 'parsed', value: req.body as unknown });
+    return Promise.resolve(req.body === undefined ? { kind: 'text', text: '', contentType } : { kind: 'parsed', value: req.body as unknown, contentType });
   }
 
   return new Promise((resolve, reject) => {

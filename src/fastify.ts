@@ -2,7 +2,9 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import fp from 'fastify-plugin';
 import {
   assertApiTokens,
+  authenticatedBy,
   configFor,
+  distinctHeaders,
   rememberConfig,
   resolveAdapterConfig,
   resolvePermissions,
@@ -29,10 +31,17 @@ declare module 'fastify' {
 }
 
 /**
- * Writes the response for a rejected request. It may send its own reply. When it sends
- * nothing, the default problem response is sent.
+ * Writes the response for a rejected request. It may send its own reply, and may return
+ * the reply as Fastify hooks do. When it sends nothing, the default problem response is sent.
+ *
+ * NOTE: an async handler must not return a reply that it has not sent. Fastify makes a reply
+ * thenable, settling once the response is sent, so the handler's promise would never settle.
  */
-export type FastifyRejectionHandler = (rejection: HttpRejection, request: FastifyRequest, reply: FastifyReply) => void | Promise<void>;
+export type FastifyRejectionHandler = (
+  rejection: HttpRejection,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => FastifyReply | void | Promise<FastifyReply | void>;
 
 /** Options of the {@link apiTokenAuth} plugin. */
 export interface FastifyAuthOptions extends AdapterAuthOptions<FastifyRejectionHandler> {
@@ -53,16 +62,22 @@ export type PermissionHook = (request: FastifyRequest, reply: FastifyReply) => P
 
 type Config = AdapterConfig<FastifyRejectionHandler>;
 
+// The options of app.register() that Fastify reads itself and also passes to the plugin.
+const FASTIFY_REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'];
+
 const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, options) => {
-  const config = resolveAdapterConfig('api-tokens/fastify', options?.apiTokens, options);
+  const config = resolveAdapterConfig('api-tokens/fastify', options?.apiTokens, options, {
+    own: ['apiTokens'],
+    framework: FASTIFY_REGISTER_OPTIONS,
+  });
   if (!fastify.hasRequestDecorator('apiToken')) fastify.decorateRequest('apiToken', null);
 
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.apiToken !== null) return undefined;
+    if (request.apiToken !== null && authenticatedBy(request, config.apiTokens)) return undefined;
 
-    // headersDistinct keeps repeated headers apart, while request.headers keeps only the
-    // first Authorization header and would hide the repetition.
-    const outcome = await authenticateRequest(config.apiTokens, request.raw.headersDistinct, config.http);
+    // Repeated headers stay apart, while request.headers keeps only the first Authorization
+    // header and would hide the repetition.
+    const outcome = await authenticateRequest(config.apiTokens, distinctHeaders(request.raw), config.http);
     if (!outcome.ok) return sendRejection(outcome, request, reply, config);
 
     reply.headers(outcome.headers);
@@ -81,8 +96,8 @@ const authPlugin: FastifyPluginAsync<FastifyAuthOptions> = async (fastify, optio
  * The plugin is wrapped with `fastify-plugin`, so it protects every route of the context it
  * is registered in, including routes of the parent when registered at the root. To protect
  * only some routes, register it inside an encapsulated child context together with them.
- * A request that already has `request.apiToken` is not authenticated again, so registering
- * the plugin in nested contexts counts each request once.
+ * A request that the same `apiTokens` already authenticated is not authenticated again, so
+ * registering the plugin in nested contexts counts each request once.
  *
  * @throws TypeError (when the app starts) if `apiTokens` or an option is invalid.
  *
@@ -190,7 +205,12 @@ export const tokenManagement: FastifyPluginAsync<FastifyManagementOptions> = asy
 };
 
 async function sendRejection(rejection: HttpRejection, request: FastifyRequest, reply: FastifyReply, config: Config | null): Promise<FastifyReply> {
-  if (config?.onRejection) await config.onRejection(rejection, request, reply);
+  if (config?.onRejection) {
+    const result = config.onRejection(rejection, request, reply);
+    // A reply settles only once sent, so a returned reply is not awaited: a chained call
+    // such as reply.header() returns it before anything was sent.
+    if (result !== reply) await result;
+  }
   if (reply.sent) return reply;
   return send(reply, { status: rejection.status, headers: rejection.headers, body: serializeProblem(rejection.body) });
 }

@@ -4,6 +4,7 @@ import { createMiddleware } from 'hono/factory';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import {
   assertApiTokens,
+  authenticatedBy,
   configFor,
   rememberConfig,
   resolveAdapterConfig,
@@ -52,9 +53,9 @@ type Config = AdapterConfig<HonoRejectionHandler>;
 /**
  * Creates Hono middleware that authenticates requests by API token. On success it sets
  * `c.var.apiToken` and the rate-limit headers. Otherwise it responds with the rejection
- * (400, 401, 403, 429 or 503) as problem details, with all its headers. A request that
- * already has `c.var.apiToken` passes through, so it is counted once against the rate
- * limit however often the middleware is mounted. Uses no `node:` module.
+ * (400, 401, 403, 429 or 503) as problem details, with all its headers. A request that the
+ * same `apiTokens` already authenticated passes through, so it is counted once against the
+ * rate limit however often the middleware is mounted. Uses no `node:` module.
  *
  * @throws TypeError when `apiTokens` or an option is invalid.
  *
@@ -71,7 +72,7 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: HonoAuthOptions): M
   const config = resolveAdapterConfig('apiTokenAuth', apiTokens, options);
 
   return createMiddleware<{ Variables: Variables }>(async (c, next) => {
-    if (c.get('apiToken') !== undefined) {
+    if (c.get('apiToken') !== undefined && authenticatedBy(c, config.apiTokens)) {
       await next();
       return undefined;
     }
@@ -79,7 +80,9 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: HonoAuthOptions): M
     const outcome = await authenticateRequest(config.apiTokens, c.req.raw.headers, config.http);
     if (!outcome.ok) return respond(outcome, c, config);
 
-    for (const [name, value] of Object.entries(outcome.headers)) c.header(name, value);
+    // The headers go on c.res, not through c.header(). Hono (4.13) copies the headers of c.res
+    // into a Response that a handler or onError returns, but drops those c.header() only prepared.
+    for (const [name, value] of Object.entries(outcome.headers)) c.res.headers.set(name, value);
     c.set('apiToken', outcome.auth);
     rememberConfig(c, config);
     await next();

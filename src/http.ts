@@ -1,5 +1,6 @@
 import type { ApiTokens } from './api-tokens.js';
 import { isApiTokenError } from './errors.js';
+import { assertKnownOptions } from './known-options.js';
 import type { RateLimitDecision } from './rate-limit.js';
 import type { AuthContext } from './types.js';
 
@@ -93,12 +94,16 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 const BEARER_SCHEME = /^Bearer(?: |$)/i;
 const POLICY_NAME = /^[\x20-\x7e]{1,64}$/;
 
+/** The names of the {@link HttpAuthOptions} fields. */
+export const HTTP_OPTION_NAMES: readonly (keyof HttpAuthOptions)[] = Object.freeze(['header', 'bearer', 'realm', 'ietfHeaders']);
+
 /**
  * Validates adapter options into a new frozen object.
  *
- * @throws TypeError when the header name, realm or IETF policy name is invalid.
+ * @throws TypeError when an option is unknown, or the header name, realm or IETF policy name is invalid.
  */
 export function resolveHttpOptions(options: HttpAuthOptions = {}): Readonly<ResolvedHttpOptions> {
+  assertKnownOptions(options, HTTP_OPTION_NAMES, 'options');
   const header = options.header ?? 'X-API-Key';
   if (typeof header !== 'string' || !HEADER_NAME.test(header)) {
     throw new TypeError(`options.header is invalid: expected an HTTP header name such as "X-API-Key", got ${JSON.stringify(header)}`);

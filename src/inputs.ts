@@ -12,12 +12,15 @@ export const DEFAULT_LIST_LIMIT = 20;
 
 // C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+// With the u flag a surrogate pair is one code point, so this matches only an unpaired
+// surrogate, which UTF-8 cannot encode: SQL drivers store U+FFFD in its place.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
 const IDENTIFIER = /^[\x21-\x7e]{1,128}$/;
 const PERMISSION = /^[\x21-\x7e]{1,200}$/;
-// A token ends with `_` and 49 base62 characters. Token ids are UUIDs and never end like
-// that, so an id with such a tail (even 9 characters short) is a token value passed by
-// mistake, and the error message must not echo it.
-const TOKEN_TAIL = new RegExp(`_[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH - 9},}$`);
+// The secret part of a token is a run of 49 base62 characters. Token ids are UUIDs, whose
+// longest run of letters and digits is 12. An id with a run of 40 or more therefore contains
+// a token value passed by mistake, and the error message must not echo it.
+const TOKEN_RUN = new RegExp(`[0-9A-Za-z]{${BODY_LENGTH + CHECKSUM_LENGTH - 9},}`);
 
 export interface ValidCreateInput {
   name: string;
@@ -44,7 +47,8 @@ const nameSchema = z
       .string()
       .min(1, 'must not be empty after trimming whitespace')
       .refine((name) => [...name].length <= MAX_NAME_LENGTH, `must be at most ${MAX_NAME_LENGTH} characters after trimming`)
-      .refine((name) => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as newlines or tabs'),
+      .refine((name) => !CONTROL_CHARACTERS.test(name), 'must not contain control characters such as newlines or tabs')
+      .refine((name) => !UNPAIRED_SURROGATE.test(name), 'must be well-formed Unicode text, without an unpaired surrogate'),
   );
 
 const scopesSchema = z
@@ -89,8 +93,8 @@ export function parseCreateInput(input: unknown, periods: readonly ExpirationPer
 
 /** Validates a token id given to a management call and rejects a token value passed in its place. */
 export function parseTokenId(tokenId: unknown): string {
-  if (typeof tokenId === 'string' && TOKEN_TAIL.test(tokenId)) {
-    throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: the value is an API token, not a token id. Pass TokenInfo.id instead', {
+  if (typeof tokenId === 'string' && containsTokenValue(tokenId)) {
+    throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: the value contains an API token, not a token id. Pass TokenInfo.id instead', {
       field: 'tokenId',
     });
   }
@@ -98,6 +102,11 @@ export function parseTokenId(tokenId: unknown): string {
   throw new ApiTokenError('INVALID_INPUT', 'Invalid tokenId: expected 1 to 128 visible ASCII characters, as returned in TokenInfo.id', {
     field: 'tokenId',
   });
+}
+
+/** Tells whether `text` may contain a token value, so that a message must not quote it. */
+export function containsTokenValue(text: string): boolean {
+  return TOKEN_RUN.test(text);
 }
 
 /** Validates the options of `list` and decodes the cursor. */
@@ -134,5 +143,7 @@ function invalidInput(error: z.ZodError, root: string): ApiTokenError {
   let label = path;
   if (path === '') label = root;
   else if (root === 'actor') label = `actor.${path}`;
-  return new ApiTokenError('INVALID_INPUT', `Invalid ${label}: ${issue.message}`, { field: label });
+  // An unknown key is quoted in the message, and a key can be a token pasted by mistake.
+  const detail = containsTokenValue(issue.message) ? 'a field name contains an API token; remove it' : issue.message;
+  return new ApiTokenError('INVALID_INPUT', `Invalid ${label}: ${detail}`, { field: label });
 }

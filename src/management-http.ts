@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiTokens } from './api-tokens.js';
 import { ApiTokenError, isApiTokenError, type ApiTokenErrorCode } from './errors.js';
+import { containsTokenValue } from './inputs.js';
 import type { Actor, CreateTokenInput, ListTokensOptions, TokenInfo } from './types.js';
 
 /**
@@ -36,7 +37,7 @@ export const MANAGEMENT_ROUTES: readonly ManagementRoute[] = Object.freeze([
  */
 export type ManagementBody =
   | { kind: 'text'; text: string; contentType: string | null }
-  | { kind: 'parsed'; value: unknown }
+  | { kind: 'parsed'; value: unknown; contentType: string | null }
   | { kind: 'too-large' };
 
 /** A management request, with its parts read lazily so an unauthenticated request costs nothing. */
@@ -175,26 +176,38 @@ function parseCreateBody(body: ManagementBody): CreateTokenInput {
 const emptyBodySchema = z.strictObject({});
 
 function parseEmptyBody(body: ManagementBody): void {
-  if (body.kind === 'text' && body.text.trim() === '') return;
+  if (isEmptyBody(body)) return;
   const result = emptyBodySchema.safeParse(parseJsonBody(body, 'Send no body or an empty JSON object'));
   if (!result.success) throw invalidBody(result.error);
 }
 
 function parseJsonBody(body: ManagementBody, hint: string): unknown {
   if (body.kind === 'too-large') throw new RequestProblem(payloadTooLarge());
-  if (body.kind === 'parsed') return body.value;
-
-  if (body.text.trim() === '') throw invalidInput('body', `The request body is empty. ${hint}`);
+  if (isEmptyBody(body)) throw invalidInput('body', `The request body is empty. ${hint}`);
+  // Also checked for a body that the host's parser already read. A browser sends a form post
+  // cross-site without a CORS preflight, and every adapter must reject it alike.
   if (!isJsonMediaType(body.contentType)) {
     throw new RequestProblem(
       problem(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${body.contentType === null ? 'none' : JSON.stringify(body.contentType)}`),
     );
   }
+  if (body.kind === 'parsed') return body.value;
+
   try {
     return JSON.parse(body.text) as unknown;
   } catch {
     throw invalidInput('body', `The request body is not valid JSON. ${hint}`);
   }
+}
+
+// A host's body parser turns an empty body into undefined, or into {} for a form, while a
+// JSON {} is a body.
+function isEmptyBody(body: ManagementBody): boolean {
+  if (body.kind === 'text') return body.text.trim() === '';
+  if (body.kind === 'too-large') return false;
+  if (body.value === undefined) return true;
+  const emptyObject = typeof body.value === 'object' && body.value !== null && Object.keys(body.value).length === 0;
+  return emptyObject && !isJsonMediaType(body.contentType);
 }
 
 // application/json, or any media type with the +json structured syntax suffix (RFC 6839).
@@ -211,6 +224,9 @@ function parseListQuery(url: string): ListTokensOptions {
   const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
 
   for (const name of new Set(query.keys())) {
+    if (containsTokenValue(name)) {
+      throw invalidInput('query', `A query parameter name contains an API token; remove it. Accepted parameters: ${LIST_PARAMETERS.join(', ')}`);
+    }
     if (!(LIST_PARAMETERS as readonly string[]).includes(name)) {
       throw invalidInput(name, `Unknown query parameter "${name}". Accepted parameters: ${LIST_PARAMETERS.join(', ')}`);
     }
@@ -249,6 +265,7 @@ function invalidBody(error: z.ZodError): ApiTokenError {
   const issue = error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
     const field = issue.keys[0]!;
+    if (containsTokenValue(field)) return invalidInput('body', 'A field name in the request body contains an API token; remove it');
     return invalidInput(field, `Unknown field "${field}" in the request body; remove it`);
   }
   const field = issue.path.length === 0 ? 'body' : issue.path.map(String).join('.');

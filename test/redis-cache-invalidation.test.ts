@@ -138,6 +138,12 @@ describe('RedisCacheInvalidation options', () => {
     expect(() => new RedisCacheInvalidation(fake(), fake(), { channel: '' })).toThrow(/options\.channel is invalid/);
   });
 
+  it('rejects an unknown option', () => {
+    expect(() => new RedisCacheInvalidation(fake(), fake(), { chanel: 'app' } as never)).toThrow(
+      new TypeError('RedisCacheInvalidation: options.chanel is not an option; expected channel or onError'),
+    );
+  });
+
   it('default channel name', () => {
     expect(new RedisCacheInvalidation(fake(), fake()).channel).toBe('api-tokens:cache-invalidation');
   });

@@ -106,6 +106,11 @@ describe('RedisRateLimitStore options', () => {
     expect(() => new RedisRateLimitStore(fake, { prefix: '' })).toThrow(/options\.prefix is invalid/);
   });
 
+  it('rejects an unknown option', () => {
+    const fake = { evalsha: () => undefined, eval: () => undefined } as unknown as Redis;
+    expect(() => new RedisRateLimitStore(fake, { prefx: 'app:' } as never)).toThrow(new TypeError('RedisRateLimitStore: options.prefx is not an option; expected prefix'));
+  });
+
   it('default prefix is api-tokens:rl:', () => {
     const fake = { evalsha: () => undefined, eval: () => undefined } as unknown as Redis;
     expect(new RedisRateLimitStore(fake).prefix).toBe('api-tokens:rl:');

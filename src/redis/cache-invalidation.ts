@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { CacheInvalidation } from '../cache.js';
+import { assertKnownOptions } from '../known-options.js';
 
 /** Options of {@link RedisCacheInvalidation}. */
 export interface RedisCacheInvalidationOptions {
@@ -56,6 +57,8 @@ export class RedisCacheInvalidation implements CacheInvalidation {
     if (publisher === subscriber) {
       throw new TypeError('RedisCacheInvalidation: publisher and subscriber are the same connection, but a subscribed connection cannot publish. Pass a second one, such as publisher.duplicate()');
     }
+    if (typeof options !== 'object' || options === null) throw new TypeError('RedisCacheInvalidation: options is invalid: expected an object such as { channel }');
+    assertKnownOptions(options, ['channel', 'onError'], 'RedisCacheInvalidation: options');
     const channel = options.channel ?? DEFAULT_CHANNEL;
     if (typeof channel !== 'string' || channel.length === 0 || channel.length > MAX_CHANNEL_LENGTH) {
       throw new TypeError(`RedisCacheInvalidation: options.channel is invalid: expected 1 to ${MAX_CHANNEL_LENGTH} characters, such as "${DEFAULT_CHANNEL}"`);

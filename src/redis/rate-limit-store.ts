@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { assertKnownOptions } from '../known-options.js';
 import { windowStart, type RateLimitHit, type RateLimitStore } from '../rate-limit.js';
 
 /** Options of {@link RedisRateLimitStore}. */
@@ -61,6 +62,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (typeof client !== 'object' || client === null || typeof client.evalsha !== 'function' || typeof client.eval !== 'function') {
       throw new TypeError('RedisRateLimitStore: client is invalid: expected an ioredis Redis or Cluster instance');
     }
+    if (typeof options !== 'object' || options === null) throw new TypeError('RedisRateLimitStore: options is invalid: expected an object such as { prefix }');
+    assertKnownOptions(options, ['prefix'], 'RedisRateLimitStore: options');
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > MAX_PREFIX_LENGTH) {
       throw new TypeError(`RedisRateLimitStore: options.prefix is invalid: expected 1 to ${MAX_PREFIX_LENGTH} characters, such as "${DEFAULT_PREFIX}"`);

@@ -1,3 +1,4 @@
+import { assertKnownOptions } from '../known-options.js';
 import type { ListQuery, StatusChange, TokenRecord, TokenStatus, TokenStore } from '../store.js';
 import type { SqlDialect, SqlDriver, SqlRow, SqlStatements } from './dialect.js';
 import { mysqlDialect, mysqlDriver, type MysqlPoolLike } from './mysql.js';
@@ -203,6 +204,7 @@ function tableOption(options: SqlTokenStoreOptions, factory: string): TableName 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${factory}: options must be an object such as { table: 'api_tokens' }`);
   }
+  assertKnownOptions(options, ['table'], `${factory}: options`);
   return parseTableName(options.table ?? DEFAULT_TABLE, `${factory}: options.table`);
 }
 

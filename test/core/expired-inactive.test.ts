@@ -106,6 +106,12 @@ describe('expired means inactive', () => {
     await expect(apiTokens.deactivateExpired({ batchSize: 0 })).rejects.toThrow('batchSize');
   });
 
+  it('sweep rejects an unknown option', async () => {
+    const { apiTokens } = makeApiTokens();
+
+    await expect(apiTokens.deactivateExpired({ batchsize: 10 } as never)).rejects.toThrow(new TypeError('deactivateExpired: options.batchsize is not an option; expected batchSize'));
+  });
+
   it('expired token cannot be reactivated', async () => {
     const { apiTokens, owner, info } = await expiredToken();
 

@@ -35,6 +35,8 @@ describe('token names', () => {
     ['a DEL character', 'CI\u007fdeploys'],
     ['a C1 control', 'CI\u0085deploys'],
     ['a line separator', 'CI\u2028deploys'],
+    ['an unpaired high surrogate', 'CI \ud83d deploys'],
+    ['an unpaired low surrogate', 'CI \udd11 deploys'],
   ])('rejects %s', async (_case, name) => {
     const { create } = makeApiTokens();
 

@@ -189,6 +189,24 @@ describe('consumeRateLimit', () => {
     expect(events.filter((event) => event.type === 'rate-limit.unavailable')).toEqual([expect.objectContaining({ failOpen: false, error: failure })]);
   });
 
+  it.each([
+    ['a string count', { count: '3', resetAtMs: 60_000 }],
+    ['a NaN count', { count: Number.NaN, resetAtMs: 60_000 }],
+    ['a zero count', { count: 0, resetAtMs: 60_000 }],
+    ['a fractional count', { count: 1.5, resetAtMs: 60_000 }],
+    ['a missing reset', { count: 1 }],
+  ])('store returning %s is unavailable', async (_case, hit) => {
+    const { apiTokens, auth } = await limitedApiTokens({
+      plans: { business: { limit: 10, windowSeconds: 60 } },
+      store: { hit: async () => hit as never },
+    });
+
+    const error = await apiTokens.consumeRateLimit(auth).catch((reason: unknown) => reason);
+
+    expect(error).toMatchObject({ code: 'RATE_LIMIT_UNAVAILABLE' });
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+
   it('failOpen lets requests through', async () => {
     const { apiTokens, auth, events } = await limitedApiTokens({
       plans: { business: { limit: 1, windowSeconds: 60 } },

@@ -138,6 +138,32 @@ describe('security properties', () => {
     }
   });
 
+  it('token inside an id stays out of errors', async () => {
+    const { apiTokens, create, owner } = makeApiTokens();
+    const { token } = await create(owner);
+    const secretPart = token.slice('acme_'.length);
+    // A token copied with a trailing character, in quotes, or without its public prefix.
+    const ids = [`${token}!`, `${token}.`, `"${token}"`, `(${token})`, secretPart, `${secretPart}!`];
+
+    for (const id of ids) {
+      for (const operation of ['get', 'deactivate', 'reactivate', 'revoke'] as const) {
+        const error = await caught(apiTokens[operation](owner, id));
+        expect(tokenFragmentsIn(textOf(error), token), `${operation} with an id of ${id.length} characters`).toEqual([]);
+      }
+    }
+  });
+
+  it('token as a field name stays out of errors', async () => {
+    const { apiTokens, create, owner } = makeApiTokens();
+    const { token } = await create(owner);
+
+    const createError = await caught(apiTokens.create(owner, { name: 'CI', expiresIn: '1-month', [token]: true } as never));
+    const listError = await caught(apiTokens.list(owner, { [token]: true } as never));
+
+    expect(tokenFragmentsIn(textOf(createError), token)).toEqual([]);
+    expect(tokenFragmentsIn(textOf(listError), token)).toEqual([]);
+  });
+
   it('digest is matched before any status is revealed', async () => {
     const { apiTokens, owner, store, directory } = makeApiTokens();
     const unknown = generateToken('acme');

@@ -159,6 +159,46 @@ describe('verification cache', () => {
     expect(await apiTokens.verify(token)).toEqual({ valid: false, code: 'INACTIVE' });
   });
 
+  it('repeated deactivate evicts a stale record', async () => {
+    const { apiTokens, create, owner, store } = cachedApiTokens();
+    const { token, info } = await create();
+    await apiTokens.verify(token);
+    // Another instance deactivates the token in the shared store, then the user repeats it here.
+    await store.updateStatus(info.id, 'active', { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: owner.userId });
+
+    const deactivated = await apiTokens.deactivate(owner, info.id);
+
+    expect(deactivated.status).toBe('inactive');
+    expect(await apiTokens.verify(token)).toEqual({ valid: false, code: 'INACTIVE' });
+  });
+
+  it('repeated reactivate evicts a stale record', async () => {
+    const { apiTokens, create, owner, store } = cachedApiTokens();
+    const { token, info } = await create();
+    await apiTokens.deactivate(owner, info.id);
+    await apiTokens.verify(token);
+    // Another instance reactivates the token in the shared store, then the user repeats it here.
+    await store.updateStatus(info.id, 'inactive', { status: 'active', inactiveReason: null, deactivatedBy: null });
+
+    const reactivated = await apiTokens.reactivate(owner, info.id);
+
+    expect(reactivated.status).toBe('active');
+    expect((await apiTokens.verify(token)).valid).toBe(true);
+  });
+
+  it('revoke of a missing token evicts it', async () => {
+    const { apiTokens, create, owner, store } = cachedApiTokens();
+    const { token, info } = await create();
+    await apiTokens.verify(token);
+    // Another instance revokes the token in the shared store, then the user repeats it here.
+    await store.delete(info.id);
+
+    const error = await apiTokens.revoke(owner, info.id).catch((reason: unknown) => reason);
+
+    expect(error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await apiTokens.verify(token)).toEqual({ valid: false, code: 'NOT_FOUND' });
+  });
+
   it('disabled cache reads store each time', async () => {
     const counted = countCalls(new MemoryTokenStore());
     const { apiTokens, create } = makeApiTokens({ store: counted.store });

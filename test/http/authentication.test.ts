@@ -2,7 +2,7 @@
 // the same way. Every row checks the expected response on each adapter and that the three
 // responses are identical: status, body bytes and the headers this library sets.
 import { describe, expect, it } from 'vitest';
-import type { HttpAuthOptions, ProblemCode } from '../../src/index.js';
+import { authenticateRequest, resolveHttpOptions, type HttpAuthOptions, type ProblemCode } from '../../src/index.js';
 import { ADAPTERS, startDocumentsApp, type AdapterName } from './support/apps.js';
 import { ADMIN, createFixture, memberKey, START, type Fixture, type FixtureOptions } from './support/fixture.js';
 import { header, sendRaw, type RawHeader, type RawResponse } from './support/raw-http.js';
@@ -351,6 +351,12 @@ describe('authentication on every adapter', () => {
       detail: 'Invalid API key',
       code: 'INVALID_API_KEY',
     });
+  });
+
+  it('unknown HTTP option throws TypeError', async () => {
+    const { apiTokens } = createFixture();
+    expect(() => resolveHttpOptions({ bearr: true } as never)).toThrow(new TypeError('options.bearr is not an option; expected header, bearer, realm or ietfHeaders'));
+    await expect(authenticateRequest(apiTokens, {}, { realn: 'api' } as never)).rejects.toThrow(/options\.realn is not an option/);
   });
 
   it('token value never appears in responses', async () => {

@@ -100,6 +100,21 @@ describe('express adapter', () => {
     });
   });
 
+  it('other instance token is not trusted', async () => {
+    const publicApi = createFixture();
+    const adminApi = createFixture();
+    const { token } = await publicApi.createToken();
+    const app = express();
+    app.use(apiTokenAuth(publicApi.apiTokens));
+    app.get('/admin', apiTokenAuth(adminApi.apiTokens), (req, res) => res.json({ orgId: req.apiToken?.orgId }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/admin`, { headers: { 'x-api-key': token } });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_API_KEY');
+    });
+  });
+
   it('requirePermission uses the auth options', async () => {
     const fixture = createFixture();
     const { token } = await fixture.createToken(ADMIN, { scopes: ['documents:write'] });
@@ -154,6 +169,34 @@ describe('express adapter', () => {
       expect(extra.status).toBe(400);
       expect(((await extra.json()) as { field: string }).field).toBe('admin');
     });
+  });
+
+  it('form body parsed by host gets 415', async () => {
+    const fixture = createFixture();
+    const { id } = await fixture.createToken();
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use(MANAGEMENT_PREFIX, tokenManagement(fixture.apiTokens, { getActor: () => ADMIN }));
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+    await withServer(app, async (baseUrl) => {
+      const created = await fetch(`${baseUrl}${MANAGEMENT_PREFIX}/tokens`, { method: 'POST', headers: form, body: 'name=CI&expiresIn=never' });
+      const emptyCreate = await fetch(`${baseUrl}${MANAGEMENT_PREFIX}/tokens`, { method: 'POST', headers: form, body: '' });
+      const deactivated = await fetch(`${baseUrl}${MANAGEMENT_PREFIX}/tokens/${id}/deactivate`, { method: 'POST', headers: form, body: '' });
+
+      expect(created.status).toBe(415);
+      expect(((await created.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(emptyCreate.status).toBe(400);
+      expect(((await emptyCreate.json()) as { field: string }).field).toBe('body');
+      expect(deactivated.status).toBe(200);
+      expect((await fixture.apiTokens.list(ADMIN)).items).toHaveLength(1);
+    });
+  });
+
+  it('unknown option throws TypeError', () => {
+    const { apiTokens } = createFixture();
+    expect(() => apiTokenAuth(apiTokens, { bearr: true } as never)).toThrow(new TypeError('apiTokenAuth: options.bearr is not an option; expected header, bearer, realm, ietfHeaders or onRejection'));
+    expect(() => apiTokenAuth(apiTokens, { headers: 'X-Token' } as never)).toThrow(/options\.headers is not an option/);
   });
 
   it('invalid arguments throw TypeError', () => {

@@ -128,6 +128,24 @@ describe('fastify adapter', () => {
     });
   });
 
+  it('other instance token is not trusted', async () => {
+    const publicApi = createFixture();
+    const adminApi = createFixture();
+    const { token } = await publicApi.createToken();
+    const app = Fastify();
+    await app.register(apiTokenAuth, { apiTokens: publicApi.apiTokens });
+    app.register(async (admin) => {
+      await admin.register(apiTokenAuth, { apiTokens: adminApi.apiTokens });
+      admin.get('/admin', async (request) => ({ orgId: request.apiToken?.orgId }));
+    });
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/admin`, { headers: { 'x-api-key': token } });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_API_KEY');
+    });
+  });
+
   it('onRejection sends its own reply', async () => {
     const fixture = createFixture();
     const app = Fastify();
@@ -145,6 +163,24 @@ describe('fastify adapter', () => {
       const response = await fetch(`${baseUrl}/documents`);
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: 'MISSING_API_KEY' });
+    });
+  });
+
+  it('onRejection returning the reply', async () => {
+    const fixture = createFixture();
+    const app = Fastify();
+    await app.register(apiTokenAuth, {
+      apiTokens: fixture.apiTokens,
+      // A chained call returns the reply, which Fastify makes thenable; nothing was sent yet.
+      onRejection: (_rejection, _request, reply) => reply.header('x-custom', 'yes'),
+    });
+    app.get('/documents', async () => ({ reached: true }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/documents`, { signal: AbortSignal.timeout(5_000) });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-custom')).toBe('yes');
+      expect(((await response.json()) as { code: string }).code).toBe('MISSING_API_KEY');
     });
   });
 
@@ -174,6 +210,35 @@ describe('fastify adapter', () => {
     const management = Fastify();
     management.register(tokenManagement, { apiTokens: createFixture().apiTokens, getActor: undefined as never });
     await expect(management.ready()).rejects.toThrow(/options\.getActor/);
+  });
+
+  it('unknown option fails at startup', async () => {
+    const { apiTokens } = createFixture();
+    const app = Fastify();
+    app.register(apiTokenAuth, { apiTokens, bearr: true } as never);
+    await expect(app.ready()).rejects.toThrow('api-tokens/fastify: options.bearr is not an option; expected apiTokens, header, bearer, realm, ietfHeaders or onRejection');
+
+    const withRegisterOptions = Fastify();
+    withRegisterOptions.register(apiTokenAuth, { apiTokens, prefix: '/v1', logLevel: 'warn' } as never);
+    await expect(withRegisterOptions.ready()).resolves.toBeDefined();
+  });
+
+  it('inject requests are authenticated', async () => {
+    const fixture = createFixture();
+    const { token } = await fixture.createToken();
+    const app = Fastify();
+    await app.register(apiTokenAuth, { apiTokens: fixture.apiTokens });
+    app.get('/documents', async (request) => ({ orgId: request.apiToken!.orgId }));
+
+    const valid = await app.inject({ url: '/documents', headers: { 'x-api-key': token } });
+    const missing = await app.inject({ url: '/documents' });
+    const repeated = await app.inject({ url: '/documents', headers: { 'x-api-key': [token, token] } });
+
+    expect(valid.statusCode).toBe(200);
+    expect(valid.json()).toEqual({ orgId: ADMIN.orgId });
+    expect(missing.statusCode).toBe(401);
+    expect(repeated.statusCode).toBe(400);
+    await app.close();
   });
 
   it('management leaves host body parsing alone', async () => {

@@ -78,6 +78,49 @@ describe('hono adapter', () => {
     });
   });
 
+  it('other instance token is not trusted', async () => {
+    const publicApi = createFixture();
+    const adminApi = createFixture();
+    const { token } = await publicApi.createToken();
+    const app = new Hono<{ Variables: Variables }>();
+    app.use('*', apiTokenAuth(publicApi.apiTokens));
+    app.get('/admin', apiTokenAuth(adminApi.apiTokens), (c) => c.json({ orgId: c.var.apiToken.orgId }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/admin`, { headers: { 'x-api-key': token } });
+      expect(response.status).toBe(401);
+      expect(((await response.json()) as { code: string }).code).toBe('INVALID_API_KEY');
+    });
+  });
+
+  it('Response from handler keeps rate-limit headers', async () => {
+    const fixture = createFixture();
+    const { token } = await fixture.createToken();
+    const app = new Hono<{ Variables: Variables }>();
+    app.get('/documents', apiTokenAuth(fixture.apiTokens), () => new Response('documents', { headers: { 'x-handler': 'yes' } }));
+    app.get('/failing', apiTokenAuth(fixture.apiTokens), () => {
+      throw new Error('handler failed');
+    });
+    app.onError(() => new Response('failed', { status: 500 }));
+
+    await withServer(app, async (baseUrl) => {
+      const response = await fetch(`${baseUrl}/documents`, { headers: { 'x-api-key': token } });
+      const failed = await fetch(`${baseUrl}/failing`, { headers: { 'x-api-key': token } });
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-handler')).toBe('yes');
+      expect(response.headers.get('x-ratelimit-limit')).toBe('100');
+      expect(response.headers.get('x-ratelimit-remaining')).toBe('99');
+      expect(failed.status).toBe(500);
+      expect(failed.headers.get('x-ratelimit-remaining')).toBe('98');
+    });
+  });
+
+  it('unknown option throws TypeError', () => {
+    const { apiTokens } = createFixture();
+    expect(() => apiTokenAuth(apiTokens, { bearr: true } as never)).toThrow(new TypeError('apiTokenAuth: options.bearr is not an option; expected header, bearer, realm, ietfHeaders or onRejection'));
+  });
+
   it('requirePermission without auth answers 401', async () => {
     const app = new Hono<{ Variables: Variables }>();
     app.get('/documents', requirePermission('documents:read'), (c) => c.json({}));

@@ -212,6 +212,20 @@ describe.each(ADAPTERS)('token management on %s', (adapter) => {
     });
   });
 
+  it('token in a name is not echoed', async () => {
+    const fixture = createFixture();
+    const { token } = await fixture.createToken();
+    await withApp(adapter, fixture, async (call) => {
+      const query = await call('GET', `/tokens?${token}=1`);
+      const body = await call('POST', '/tokens', { json: { name: 'CI', expiresIn: 'never', [token]: true } });
+
+      expectProblem(query, 400, 'INVALID_INPUT', 'query');
+      expectProblem(body, 400, 'INVALID_INPUT', 'body');
+      expect(query.text).not.toContain(token.slice(-20));
+      expect(body.text).not.toContain(token.slice(-20));
+    });
+  });
+
   it('get returns one token', async () => {
     const fixture = createFixture();
     const { token, id } = await fixture.createToken();

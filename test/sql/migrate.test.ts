@@ -21,6 +21,12 @@ describe('table name option', () => {
     },
   );
 
+  it('rejects an unknown option', () => {
+    expect(() => SqlTokenStore.sqlite(database, { tabel: 'tokens' } as never)).toThrow(new TypeError('SqlTokenStore.sqlite: options.tabel is not an option; expected table'));
+    expect(() => SqlTokenStore.postgres(new pg.Pool(), { tabel: 'tokens' } as never)).toThrow(/options\.tabel is not an option/);
+    expect(() => SqlTokenStore.mysql(mysql.createPool({}), { tabel: 'tokens' } as never)).toThrow(/options\.tabel is not an option/);
+  });
+
   it('rejects a non-string table', () => {
     expect(() => SqlTokenStore.sqlite(database, { table: 42 as unknown as string })).toThrow('got number');
   });
