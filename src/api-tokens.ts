@@ -92,7 +92,8 @@ class TokenService implements ApiTokens {
     this.#options = options;
     this.#runtime = new Runtime(options);
     this.#cache = options.cache === null ? null : new RecordCache(options.cache.ttlMs, options.cache.maxEntries);
-    options.cache?.invalidation?.subscribe((tokenId) => {
+    // Without a cache there is nothing to evict, so only an instance with one subscribes.
+    if (options.cache !== null) options.invalidation?.subscribe((tokenId) => {
       if (typeof tokenId === 'string') this.#evict(tokenId);
     });
     this.prefix = options.prefix;
@@ -435,7 +436,7 @@ class TokenService implements ApiTokens {
   // instances stale for at most the cache TTL, and becomes an event.
   async #invalidate(tokenId: string): Promise<void> {
     this.#evict(tokenId);
-    const invalidation = this.#options.cache?.invalidation ?? null;
+    const invalidation = this.#options.invalidation;
     if (invalidation === null) return;
     try {
       await invalidation.publish(tokenId);

@@ -38,7 +38,7 @@ export interface RateLimitOptions {
 /**
  * Options of the verification cache. A deactivation, reactivation or revocation evicts the
  * token from the cache of the instance that made it at once. Other instances keep using
- * their cached record for up to `ttlMs`, unless `invalidation` makes them drop it.
+ * their cached record for up to `ttlMs`, unless the `invalidation` option makes them drop it.
  */
 export interface CacheOptions {
   /**
@@ -49,18 +49,12 @@ export interface CacheOptions {
   ttlMs?: number;
   /** The maximum number of records kept. The least recently used are evicted first. Default 10,000. */
   maxEntries?: number;
-  /**
-   * Evicts changed tokens on every instance, such as `RedisCacheInvalidation` from
-   * `api-tokens/redis`. Default: none, so other instances see a change within `ttlMs`.
-   */
-  invalidation?: CacheInvalidation;
 }
 
 /** The cache options after defaults. */
 export interface ResolvedCacheOptions {
   readonly ttlMs: number;
   readonly maxEntries: number;
-  readonly invalidation: CacheInvalidation | null;
 }
 
 /** Options of `createApiTokens`. */
@@ -87,9 +81,17 @@ export interface ApiTokensOptions {
   rateLimits?: RateLimitOptions;
   /**
    * The verification cache. Default: off. With several instances, a change made on one shows
-   * on the others within `cache.ttlMs`, or at once with `cache.invalidation`.
+   * on the others within `cache.ttlMs`, or at once with `invalidation`.
    */
   cache?: CacheOptions | false;
+  /**
+   * Tells every instance about deactivations, reactivations and revocations, so each evicts
+   * the token from its cache at once: `RedisCacheInvalidation` from `api-tokens/redis`. An
+   * instance publishes its changes even without a cache of its own (a management-only
+   * service), and subscribes when it has a cache. Default: none, so other instances see a
+   * change within their `cache.ttlMs`.
+   */
+  invalidation?: CacheInvalidation;
   /** The clock every rule reads. Default: `() => new Date()`. */
   clock?: () => Date;
   /** Receives events; failures thrown by it are ignored. */
@@ -110,6 +112,7 @@ export interface ResolvedOptions {
   readonly keys: readonly DigestKey[];
   readonly rateLimits: ResolvedRateLimits | null;
   readonly cache: ResolvedCacheOptions | null;
+  readonly invalidation: CacheInvalidation | null;
   readonly clock: () => Date;
   readonly onEvent: ((event: ApiTokenEvent) => void) | null;
   readonly lastUsedIntervalMs: number;
@@ -184,12 +187,12 @@ const optionsSchema = z.strictObject({
         z.strictObject({
           ttlMs: z.number().int().min(1).max(3_600_000).optional(),
           maxEntries: z.number().int().min(1).max(10_000_000).optional(),
-          invalidation: methods(['publish', 'subscribe']).optional(),
         }),
       ],
-      { error: 'expected false or an object { ttlMs?, maxEntries?, invalidation? }' },
+      { error: 'expected false or an object { ttlMs?, maxEntries? }' },
     )
     .optional(),
+  invalidation: methods(['publish', 'subscribe']).optional(),
   clock: fn<() => Date>('a function that returns a Date').optional(),
   onEvent: fn<(event: ApiTokenEvent) => void>('a function (event) => void').optional(),
   lastUsedIntervalMs: z.number().int().min(0).max(86_400_000).optional(),
@@ -229,6 +232,7 @@ export function resolveOptions(options: ApiTokensOptions): ResolvedOptions {
     keys: Object.freeze(keys),
     rateLimits: resolveRateLimits(input.rateLimits),
     cache: resolveCache(input.cache),
+    invalidation: input.invalidation ?? null,
     clock: input.clock ?? (() => new Date()),
     onEvent: input.onEvent ?? null,
     lastUsedIntervalMs: input.lastUsedIntervalMs ?? 60_000,
@@ -263,7 +267,6 @@ function resolveCache(options: CacheOptions | false | undefined): ResolvedCacheO
   return Object.freeze({
     ttlMs: options.ttlMs ?? 10_000,
     maxEntries: options.maxEntries ?? 10_000,
-    invalidation: options.invalidation ?? null,
   });
 }
 
@@ -295,7 +298,7 @@ function toProgrammerError(error: z.ZodError): TypeError | RangeError {
 }
 
 // A union (such as `cache: false | {...}`) reports the issues of every branch under its own
-// path. The deepest one names the field the caller got wrong, such as options.cache.invalidation.
+// path. The deepest one names the field the caller got wrong, such as options.cache.ttlMs.
 function innermostIssue(issue: z.core.$ZodIssue): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
   let innermost = { issue, path: issue.path };
   if (issue.code !== 'invalid_union') return innermost;

@@ -23,9 +23,8 @@ function makeChannel() {
 // Two instances of one API: one token store, each with its own cache of 60 seconds.
 function makeInstances(invalidation: (() => CacheInvalidation) | null) {
   const store = new MemoryTokenStore();
-  const cache = (): { ttlMs: number; invalidation?: CacheInvalidation } =>
-    invalidation === null ? { ttlMs: 60_000 } : { ttlMs: 60_000, invalidation: invalidation() };
-  return { a: makeApiTokens({ store, cache: cache() }), b: makeApiTokens({ store, cache: cache() }) };
+  const options = () => (invalidation === null ? { store, cache: { ttlMs: 60_000 } } : { store, cache: { ttlMs: 60_000 }, invalidation: invalidation() });
+  return { a: makeApiTokens(options()), b: makeApiTokens(options()) };
 }
 
 describe('cache invalidation across instances', () => {
@@ -72,6 +71,19 @@ describe('cache invalidation across instances', () => {
     expect(channel.published).toEqual([id, id, id]);
   });
 
+  it('instance without a cache still publishes', async () => {
+    const channel = makeChannel();
+    const store = new MemoryTokenStore();
+    const management = makeApiTokens({ store, cache: false, invalidation: channel.connect() });
+    const api = makeApiTokens({ store, cache: { ttlMs: 60_000 }, invalidation: channel.connect() });
+    const { token, id } = await issueToken(management.apiTokens);
+    expect((await api.apiTokens.verify(token)).valid).toBe(true);
+
+    await management.apiTokens.deactivate(ACTOR, id);
+
+    expect(await api.apiTokens.verify(token)).toEqual({ valid: false, code: 'INACTIVE' });
+  });
+
   it('without invalidation stays stale until TTL', async () => {
     const { a, b } = makeInstances(null);
     const { token, id } = await issueToken(a.apiTokens);
@@ -88,7 +100,7 @@ describe('cache invalidation across instances', () => {
       publish: () => Promise.reject(new Error('connection closed')),
       subscribe: () => () => undefined,
     };
-    const { apiTokens, events } = makeApiTokens({ cache: { ttlMs: 60_000, invalidation: failing } });
+    const { apiTokens, events } = makeApiTokens({ cache: { ttlMs: 60_000 }, invalidation: failing });
     const { token, id } = await issueToken(apiTokens);
     expect((await apiTokens.verify(token)).valid).toBe(true);
 
@@ -107,7 +119,7 @@ describe('cache invalidation across instances', () => {
       },
       subscribe: () => () => undefined,
     };
-    const { apiTokens, events } = makeApiTokens({ cache: { ttlMs: 60_000, invalidation: throwing } });
+    const { apiTokens, events } = makeApiTokens({ cache: { ttlMs: 60_000 }, invalidation: throwing });
     const { id } = await issueToken(apiTokens);
 
     const info = await apiTokens.deactivate(ACTOR, id);
@@ -118,6 +130,6 @@ describe('cache invalidation across instances', () => {
 
   it('rejects an invalidation without subscribe', () => {
     const invalid = { publish: () => undefined } as unknown as CacheInvalidation;
-    expect(() => makeApiTokens({ cache: { invalidation: invalid } })).toThrow(/options\.cache\.invalidation is invalid/);
+    expect(() => makeApiTokens({ invalidation: invalid })).toThrow(/options\.invalidation is invalid/);
   });
 });

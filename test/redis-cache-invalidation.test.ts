@@ -41,8 +41,8 @@ describe.skipIf(!hasRedis)('RedisCacheInvalidation', () => {
     const store = new MemoryTokenStore();
     const first = makeInvalidation(channel);
     const second = makeInvalidation(channel);
-    const a = makeApiTokens({ store, cache: { ttlMs: 60_000, invalidation: first } });
-    const b = makeApiTokens({ store, cache: { ttlMs: 60_000, invalidation: second } });
+    const a = makeApiTokens({ store, cache: { ttlMs: 60_000 }, invalidation: first });
+    const b = makeApiTokens({ store, cache: { ttlMs: 60_000 }, invalidation: second });
     await Promise.all([first.ready(), second.ready()]);
     const { token, id } = await issueToken(a.apiTokens);
     expect((await b.apiTokens.verify(token)).valid).toBe(true);
@@ -59,8 +59,8 @@ describe.skipIf(!hasRedis)('RedisCacheInvalidation', () => {
     const store = new MemoryTokenStore();
     const first = makeInvalidation(channel);
     const second = makeInvalidation(channel);
-    const a = makeApiTokens({ store, cache: { ttlMs: 60_000, invalidation: first } });
-    const b = makeApiTokens({ store, cache: { ttlMs: 60_000, invalidation: second } });
+    const a = makeApiTokens({ store, cache: { ttlMs: 60_000 }, invalidation: first });
+    const b = makeApiTokens({ store, cache: { ttlMs: 60_000 }, invalidation: second });
     await Promise.all([first.ready(), second.ready()]);
     const { token, id } = await issueToken(a.apiTokens);
     expect((await b.apiTokens.verify(token)).valid).toBe(true);
@@ -75,7 +75,7 @@ describe.skipIf(!hasRedis)('RedisCacheInvalidation', () => {
   it('closed publisher still revokes with event', async () => {
     const publisher = connect({ enableOfflineQueue: false });
     const invalidation = new RedisCacheInvalidation(publisher, connect(), { channel: `${uniqueRedisPrefix()}invalidate` });
-    const { apiTokens, events } = makeApiTokens({ cache: { ttlMs: 60_000, invalidation } });
+    const { apiTokens, events } = makeApiTokens({ cache: { ttlMs: 60_000 }, invalidation });
     const { token, id } = await issueToken(apiTokens);
     publisher.disconnect();
 

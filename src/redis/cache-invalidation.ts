@@ -38,7 +38,7 @@ const MAX_TOKEN_ID_LENGTH = 200;
  *
  * const redis = new Redis({ commandTimeout: 250 });
  * const invalidation = new RedisCacheInvalidation(redis, redis.duplicate());
- * const apiTokens = createApiTokens({ ..., cache: { ttlMs: 60_000, invalidation } });
+ * const apiTokens = createApiTokens({ ..., cache: { ttlMs: 60_000 }, invalidation });
  * await invalidation.ready();
  * ```
  */
@@ -94,7 +94,7 @@ export class RedisCacheInvalidation implements CacheInvalidation {
    * @throws Error when `SUBSCRIBE` failed, or when nothing has subscribed yet.
    */
   ready(): Promise<void> {
-    return this.#subscription ?? Promise.reject(new Error('RedisCacheInvalidation: nothing has subscribed yet. Pass this object as cache.invalidation to createApiTokens first'));
+    return this.#subscription ?? Promise.reject(new Error('RedisCacheInvalidation: nothing has subscribed yet. Pass this object as the invalidation option of createApiTokens, together with a cache, first'));
   }
 
   /** Stops delivering messages to every listener and unsubscribes from the channel. Leaves both connections open. */

@@ -81,7 +81,7 @@ const INVALID_OPTIONS: [string, Record<string, unknown>, typeof TypeError | type
   ['negative maxEntries', { cache: { maxEntries: -1 } }, RangeError, 'options.cache.maxEntries'],
   ['string maxEntries', { cache: { maxEntries: 'many' } }, TypeError, 'options.cache.maxEntries'],
   ['misspelled cache key', { cache: { ttl: 5 } }, TypeError, 'options.cache'],
-  ['invalidation without methods', { cache: { invalidation: {} } }, TypeError, 'options.cache.invalidation'],
+  ['invalidation without methods', { invalidation: {} }, TypeError, 'options.invalidation'],
   ['clock not a function', { clock: new Date() }, TypeError, 'options.clock'],
   ['onEvent not a function', { onEvent: 'log' }, TypeError, 'options.onEvent'],
   ['negative lastUsedIntervalMs', { lastUsedIntervalMs: -1 }, RangeError, 'options.lastUsedIntervalMs'],

@@ -54,7 +54,7 @@ const apiTokens = createApiTokens({
     plans: { business: { limit: config.limit, windowSeconds: 3600 } },
     store: new RedisRateLimitStore(redis, { prefix: `${config.redisPrefix}rl:` }),
   },
-  cache: { ttlMs: 60_000, invalidation },
+  cache: { ttlMs: 60_000 }, invalidation,
   clock: () => new Date(config.clockMs),
   onEvent: (event) => {
     if (!('error' in event)) return;
