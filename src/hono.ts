@@ -92,8 +92,8 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: HonoAuthOptions): M
 
 /**
  * Creates Hono middleware that lets a request through only when its token has every one of
- * `permissions`, and responds 403 otherwise. Mount it after {@link apiTokenAuth}. A request
- * that was not authenticated gets 401.
+ * `permissions`, and responds 403 otherwise. Mount it after {@link apiTokenAuth}: on a request
+ * that was not authenticated it throws a TypeError, so Hono answers 500.
  *
  * @throws TypeError when no permission is given or one is not a non-empty string.
  *

@@ -181,8 +181,11 @@ export async function authenticateRequest(
 
 /**
  * Checks that an authenticated request has every one of `permissions`. Returns `null` when
- * it does, or a 403 rejection naming the first missing permission. A request that was not
- * authenticated gets the 401 of a missing key, so a route is never left open.
+ * it does, or a 403 rejection naming the first missing permission.
+ *
+ * @throws TypeError when `auth` is missing: the route checks permissions without
+ * authenticating first. That is a setup mistake, so the framework answers 500 and logs it,
+ * and the route is never left open.
  */
 export function checkPermissions(
   auth: AuthContext | null | undefined,
@@ -191,7 +194,7 @@ export function checkPermissions(
 ): HttpRejection | null {
   const resolved = isResolved(options) ? options : resolveHttpOptions(options);
   if (auth === null || auth === undefined) {
-    return reject(401, 'MISSING_API_KEY', `Missing API key; send it in the ${resolved.headerLabel} header`, resolved);
+    throw new TypeError('requirePermission ran on a request that apiTokenAuth did not authenticate; add apiTokenAuth before requirePermission on this route');
   }
   const missing = permissions.find((permission) => !auth.can(permission));
   if (missing === undefined) return null;

@@ -135,17 +135,6 @@ describe('express adapter', () => {
     });
   });
 
-  it('requirePermission without auth answers 401', async () => {
-    const app = express();
-    app.get('/documents', requirePermission('documents:read'), (_req, res) => res.json({}));
-
-    await withServer(app, async (baseUrl) => {
-      const response = await fetch(`${baseUrl}/documents`);
-      expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe('ApiKey realm="api", header="X-API-Key"');
-    });
-  });
-
   it('management uses a body parsed by the host', async () => {
     const fixture = createFixture();
     const app = express();
