@@ -153,7 +153,8 @@ export async function authenticateRequest(
 
   if (credential.kind === 'ambiguous') return reject(400, 'INVALID_REQUEST', credential.detail, resolved);
   if (credential.kind === 'missing') {
-    return reject(401, 'MISSING_API_KEY', `Missing API key; send it in the ${resolved.headerLabel} header`, resolved);
+    const where = resolved.bearer ? `the ${resolved.headerLabel} header or as an Authorization Bearer token` : `the ${resolved.headerLabel} header`;
+    return reject(401, 'MISSING_API_KEY', `Missing API key; send it in ${where}`, resolved);
   }
 
   try {
