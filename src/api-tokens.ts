@@ -6,11 +6,12 @@ import { assertKnownOptions } from './known-options.js';
 import { generateToken, parseToken, tokenPattern, tokenSuffix } from './format.js';
 import { encodeCursor, parseActor, parseCreateInput, parseListOptions, parseTokenId } from './inputs.js';
 import { resolveOptions, type ApiTokensOptions, type ResolvedOptions } from './options.js';
-import { effectivePermissions, isGranted } from './permissions.js';
-import { decide, type RateLimitDecision, type RateLimitHit } from './rate-limit.js';
+import type { RateLimitDecision } from './rate-limit.js';
+import { countRequest } from './rate-limiter.js';
 import { Runtime } from './runtime.js';
 import { evaluate, needsExpiryWrite } from './status.js';
 import type { TokenRecord } from './store.js';
+import { authContext, toInfo } from './token-views.js';
 import type {
   Actor,
   AuthContext,
@@ -266,26 +267,7 @@ class TokenService implements ApiTokens {
   async consumeRateLimit(auth: AuthContext): Promise<RateLimitDecision | null> {
     const limits = this.#options.rateLimits;
     if (limits === null) return null;
-
-    const rule = (auth.plan === null ? undefined : limits.plans.get(auth.plan)) ?? limits.fallback;
-    if (rule === null) return null;
-
-    const key = limits.by === 'organization' ? `org:${auth.orgId}` : `token:${auth.tokenId}`;
-    const nowMs = this.#now().getTime();
-    let hit;
-    try {
-      hit = checkRateLimitHit(await limits.store.hit(key, rule.windowSeconds * 1000, nowMs));
-    } catch (error) {
-      this.#runtime.emit({ type: 'rate-limit.unavailable', at: new Date(nowMs), failOpen: limits.failOpen, error });
-      if (limits.failOpen) return null;
-      throw new ApiTokenError('RATE_LIMIT_UNAVAILABLE', 'Rate limit store failed; check that it is reachable, or set rateLimits.failOpen', { cause: error });
-    }
-
-    const decision = decide(rule, hit, nowMs);
-    if (!decision.allowed) {
-      this.#runtime.emit({ type: 'rate-limit.exceeded', at: new Date(nowMs), tokenId: auth.tokenId, orgId: auth.orgId, plan: auth.plan, limit: rule.limit });
-    }
-    return decision;
+    return countRequest(limits, auth, this.#now().getTime(), (event) => this.#runtime.emit(event));
   }
 
   async deactivateExpired(options: { batchSize?: number } = {}): Promise<number> {
@@ -455,46 +437,6 @@ class TokenService implements ApiTokens {
   }
 }
 
-// A store's reply becomes header values, so a reply that would make them NaN, negative or
-// fractional counts as a store failure.
-function checkRateLimitHit(hit: unknown): RateLimitHit {
-  const { count, resetAtMs } = (hit ?? {}) as Record<string, unknown>;
-  const validCount = typeof count === 'number' && Number.isSafeInteger(count) && count >= 1;
-  const validReset = typeof resetAtMs === 'number' && Number.isSafeInteger(resetAtMs);
-  if (validCount && validReset) return { count, resetAtMs };
-  throw new TypeError(`RateLimitStore.hit returned count ${String(count)} and resetAtMs ${String(resetAtMs)}; expected a positive integer count and an integer resetAtMs`);
-}
-
 function notFound(id: string, orgId: string): ApiTokenError {
   return new ApiTokenError('NOT_FOUND', `API token ${id} was not found in organization ${orgId}`, { field: 'tokenId' });
-}
-
-function toInfo(record: TokenRecord, now: Date): TokenInfo {
-  const state = evaluate(record, now);
-  return {
-    id: record.id,
-    orgId: record.orgId,
-    userId: record.userId,
-    name: record.name,
-    suffix: record.suffix,
-    createdAt: new Date(record.createdAt.getTime()),
-    expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt.getTime()),
-    status: state.status,
-    inactiveReason: state.inactiveReason,
-    lastUsedAt: record.lastUsedAt === null ? null : new Date(record.lastUsedAt.getTime()),
-    scopes: record.scopes === null ? null : Object.freeze([...record.scopes]),
-  };
-}
-
-function authContext(record: TokenRecord, member: Member, plan: string | null): AuthContext {
-  const permissions = effectivePermissions(member.permissions, record.scopes);
-  return Object.freeze({
-    tokenId: record.id,
-    orgId: record.orgId,
-    userId: record.userId,
-    role: member.role,
-    permissions,
-    plan,
-    can: (permission: string) => isGranted(permissions, permission),
-  });
 }
