@@ -16,5 +16,7 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   splitting: false,
+  // Rollup warns that dist/fastify.cjs has named and default exports, so require() of it
+  // returns the module object. Fastify 5's register() accepts that object and uses its `default`.
   treeshake: true,
 });
