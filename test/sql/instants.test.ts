@@ -96,6 +96,15 @@ describe.skipIf(!available.get('PostgreSQL'))('instants on PostgreSQL', () => {
     await expectSameMilliseconds(await openPostgres({ types: asText, options: '-c TimeZone=Asia/Kolkata' }));
   });
 
+  it('session DateStyle German keeps milliseconds', async () => {
+    await expectSameMilliseconds(await openPostgres({ options: '-c DateStyle=German' }));
+  });
+
+  it('DateStyle SQL with text parsers keeps milliseconds', async () => {
+    const asText = { getTypeParser: () => (value: string) => value };
+    await expectSameMilliseconds(await openPostgres({ types: asText, options: '-c DateStyle=SQL,DMY -c TimeZone=Asia/Kolkata' }));
+  });
+
   it('pg parses every millisecond exactly', async () => {
     const database = await openPostgres();
     try {
