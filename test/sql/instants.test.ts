@@ -63,6 +63,10 @@ describe.skipIf(!available.get('MariaDB'))('instants on MariaDB', () => {
     await expectSameMilliseconds(await openMariadb({ timezone: 'local', dateStrings: false }));
   });
 
+  it('rowsAsArray pool reads whole records', async () => {
+    await expectSameMilliseconds(await openMariadb({ rowsAsArray: true }));
+  });
+
   it('DATETIME stores the UTC wall clock', async () => {
     const database = await openMariadb();
     try {
