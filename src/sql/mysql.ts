@@ -38,6 +38,7 @@ export function mysqlSchema(table: string = DEFAULT_TABLE): string {
  */
 export const mysqlDialect: SqlDialect = {
   name: 'MySQL',
+  schemaFunction: 'mysqlSchema',
   instantType: 'DATETIME text such as "2026-03-01 08:30:15.123"',
   statements,
   encodeInstant,

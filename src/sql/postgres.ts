@@ -38,6 +38,7 @@ export function postgresSchema(table: string = DEFAULT_TABLE): string {
 /** The PostgreSQL dialect. Instants are `timestamptz(3)`, sent as ISO 8601 text in UTC. */
 export const postgresDialect: SqlDialect = {
   name: 'PostgreSQL',
+  schemaFunction: 'postgresSchema',
   instantType: 'a timestamptz',
   statements,
   encodeInstant: (instant) => instant.toISOString(),
