@@ -60,6 +60,8 @@ export type DuplicateKey = 'id' | 'digest';
 export interface SqlDialect {
   /** The database's name for messages, such as `PostgreSQL`. */
   readonly name: string;
+  /** The exported function that returns the dialect's DDL, such as `postgresSchema`, for messages. */
+  readonly schemaFunction: string;
   statements(table: TableName): SqlStatements;
   /** Converts an instant to the parameter value the instant columns take. */
   encodeInstant(instant: Date): unknown;

@@ -38,6 +38,7 @@ export function mysqlSchema(table: string = DEFAULT_TABLE): string {
  */
 export const mysqlDialect: SqlDialect = {
   name: 'MySQL',
+  schemaFunction: 'mysqlSchema',
   instantType: 'DATETIME text such as "2026-03-01 08:30:15.123"',
   statements,
   encodeInstant,
@@ -54,14 +55,21 @@ export function mysqlDriver(pool: MysqlPoolLike): SqlDriver {
       return (result as { affectedRows?: number }).affectedRows ?? 0;
     },
     async one(sql, params) {
-      const [rows] = await pool.execute(sql, toParams(params));
-      return (rows as SqlRow[])[0] ?? null;
+      return toRows(await pool.execute(sql, toParams(params)))[0] ?? null;
     },
     async all(sql, params) {
-      const [rows] = await pool.execute(sql, toParams(params));
-      return rows as SqlRow[];
+      return toRows(await pool.execute(sql, toParams(params)));
     },
   };
+}
+
+// A pool created with `rowsAsArray: true` returns each row as an array of values, in the
+// order of the fields that come with the rows.
+function toRows([rows, fields]: [unknown, unknown]): SqlRow[] {
+  const list = rows as unknown[];
+  if (!Array.isArray(list[0])) return list as SqlRow[];
+  const names = (fields as { name: string }[]).map((field) => field.name);
+  return (list as unknown[][]).map((values) => Object.fromEntries(names.map((name, index) => [name, values[index]])));
 }
 
 // mysql2 sends JS numbers as DOUBLE, and MySQL 8.0.22 and later reject a DOUBLE as the LIMIT

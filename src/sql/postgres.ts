@@ -1,4 +1,4 @@
-import { COLUMNS, indexNames, type DuplicateKey, type SqlDialect, type SqlDriver, type SqlRow, type SqlStatements } from './dialect.js';
+import { COLUMNS, INSTANT_COLUMNS, indexNames, type DuplicateKey, type SqlDialect, type SqlDriver, type SqlRow, type SqlStatements } from './dialect.js';
 import { parseTableName, DEFAULT_TABLE, type TableName } from './table-name.js';
 
 /** The result shape {@link PgPoolLike.query} resolves to. */
@@ -38,6 +38,7 @@ export function postgresSchema(table: string = DEFAULT_TABLE): string {
 /** The PostgreSQL dialect. Instants are `timestamptz(3)`, sent as ISO 8601 text in UTC. */
 export const postgresDialect: SqlDialect = {
   name: 'PostgreSQL',
+  schemaFunction: 'postgresSchema',
   instantType: 'a timestamptz',
   statements,
   encodeInstant: (instant) => instant.toISOString(),
@@ -67,8 +68,13 @@ export function pgDriver(pool: PgPoolLike): SqlDriver {
 function statements(table: TableName): SqlStatements {
   const name = quote(table);
   const columns = COLUMNS.join(', ');
-  const select = `SELECT ${columns} FROM ${name}`;
-  const newestFirst = 'ORDER BY created_at DESC, id DESC';
+  // The instants are selected as ISO 8601 text in UTC, so neither the session DateStyle nor
+  // the application's pg type parsers decide how they are read. The alias keeps the column
+  // names, so ORDER BY names the table's column through `token.` to sort on the timestamptz
+  // and use the index, rather than on the text of the same name.
+  const selected = COLUMNS.map((column) => (INSTANT_COLUMNS.has(column) ? `${isoText(column)} AS ${column}` : column)).join(', ');
+  const select = `SELECT ${selected} FROM ${name} AS token`;
+  const newestFirst = 'ORDER BY token.created_at DESC, token.id DESC';
 
   return {
     // A query of several statements without parameters runs as one implicit transaction
@@ -83,12 +89,16 @@ function statements(table: TableName): SqlStatements {
     listByOrganizationAfter: `${select} WHERE org_id = $1 AND created_at <= $2 AND (created_at < $3 OR id < $4) ${newestFirst} LIMIT $5`,
     listByUser: `${select} WHERE org_id = $1 AND user_id = $2 ${newestFirst} LIMIT $3`,
     listByUserAfter: `${select} WHERE org_id = $1 AND user_id = $2 AND created_at <= $3 AND (created_at < $4 OR id < $5) ${newestFirst} LIMIT $6`,
-    updateStatus: `UPDATE ${name} SET status = $1, inactive_reason = $2, deactivated_by = $3 WHERE id = $4 AND status = $5 RETURNING ${columns}`,
+    updateStatus: `UPDATE ${name} AS token SET status = $1, inactive_reason = $2, deactivated_by = $3 WHERE id = $4 AND status = $5 RETURNING ${selected}`,
     updateReturnsRow: true,
     touchLastUsed: `UPDATE ${name} SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
     delete: `DELETE FROM ${name} WHERE id = $1`,
-    listExpired: `${select} WHERE status = 'active' AND expires_at <= $1 ORDER BY expires_at LIMIT $2`,
+    listExpired: `${select} WHERE status = 'active' AND token.expires_at <= $1 ORDER BY token.expires_at LIMIT $2`,
   };
+}
+
+function isoText(column: string): string {
+  return `to_char(token.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
 // The "C" collation compares bytes, so id order matches the memory store's and lookups of
@@ -122,9 +132,8 @@ function schemaStatements(table: TableName): string[] {
   ];
 }
 
-// pg parses timestamptz into a Date and keeps the milliseconds. An application may have
-// replaced that parser (pg.types.setTypeParser(1184, ...)) to get the text instead, such
-// as "2026-03-01 08:30:15.123+00" in the default DateStyle, so that form is read too.
+// The statements select instants as text such as "2026-03-01T08:30:15.123Z". A Date and
+// timestamptz text with an offset, such as "2026-03-01 08:30:15.123+00", are read too.
 const TIMESTAMPTZ_TEXT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?|Z)$/;
 
 function decodeInstant(value: unknown): Date | undefined {

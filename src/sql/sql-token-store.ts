@@ -113,10 +113,12 @@ export class SqlTokenStore implements TokenStore {
   }
 
   /**
-   * Creates the table and its indexes when they do not exist. Safe to run on every start
-   * and from several processes at once.
+   * Creates the table and its indexes when they do not exist, then checks that the table has
+   * every column the store reads. Safe to run on every start and from several processes at once.
    *
    * @throws the driver's error when the database cannot be reached or the user may not create tables.
+   * @throws Error when the table already exists without a column the store reads, such as a
+   * table of another library with the same name.
    *
    * @example
    * ```ts
@@ -125,6 +127,18 @@ export class SqlTokenStore implements TokenStore {
    */
   async migrate(): Promise<void> {
     for (const statement of this.#sql.migration) await this.#driver.execute(statement);
+
+    // CREATE TABLE IF NOT EXISTS leaves a table of another shape as it is, and every later
+    // query would fail, so a lookup that selects every column runs here once.
+    try {
+      await this.#driver.one(this.#sql.findById, ['']);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `${this.table} exists without the columns this store reads (${reason}); alter it to match ${this.#dialect.schemaFunction}() or pass another table name`,
+        { cause: error },
+      );
+    }
   }
 
   async insert(record: TokenRecord): Promise<void> {

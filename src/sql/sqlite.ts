@@ -36,6 +36,7 @@ export function sqliteSchema(table: string = DEFAULT_TABLE): string {
 /** The SQLite dialect. Instants are INTEGER milliseconds since the Unix epoch. */
 export const sqliteDialect: SqlDialect = {
   name: 'SQLite',
+  schemaFunction: 'sqliteSchema',
   instantType: 'an INTEGER of milliseconds since the Unix epoch',
   statements,
   encodeInstant: (instant) => instant.getTime(),

@@ -63,6 +63,10 @@ describe.skipIf(!available.get('MariaDB'))('instants on MariaDB', () => {
     await expectSameMilliseconds(await openMariadb({ timezone: 'local', dateStrings: false }));
   });
 
+  it('rowsAsArray pool reads whole records', async () => {
+    await expectSameMilliseconds(await openMariadb({ rowsAsArray: true }));
+  });
+
   it('DATETIME stores the UTC wall clock', async () => {
     const database = await openMariadb();
     try {
@@ -94,6 +98,15 @@ describe.skipIf(!available.get('PostgreSQL'))('instants on PostgreSQL', () => {
     // An application may turn off pg's Date parsing; the store then reads timestamptz text.
     const asText = { getTypeParser: () => (value: string) => value };
     await expectSameMilliseconds(await openPostgres({ types: asText, options: '-c TimeZone=Asia/Kolkata' }));
+  });
+
+  it('session DateStyle German keeps milliseconds', async () => {
+    await expectSameMilliseconds(await openPostgres({ options: '-c DateStyle=German' }));
+  });
+
+  it('DateStyle SQL with text parsers keeps milliseconds', async () => {
+    const asText = { getTypeParser: () => (value: string) => value };
+    await expectSameMilliseconds(await openPostgres({ types: asText, options: '-c DateStyle=SQL,DMY -c TimeZone=Asia/Kolkata' }));
   });
 
   it('pg parses every millisecond exactly', async () => {

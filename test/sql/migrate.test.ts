@@ -10,6 +10,14 @@ import { makeRecord } from '../support/records.js';
 
 const available = new Map(SQL_TARGETS.map((target) => [target.dialect, target.available]));
 
+// A table with every indexed column but without digest_key_id and scopes, as an older schema might have.
+function olderTableDdl(quotedName: string, instantType: string): string {
+  return `CREATE TABLE ${quotedName} (id VARCHAR(128) NOT NULL PRIMARY KEY, org_id VARCHAR(128) NOT NULL, user_id VARCHAR(128) NOT NULL,
+    name VARCHAR(255) NOT NULL, suffix VARCHAR(16) NOT NULL, digest VARCHAR(64) NOT NULL, digest_scheme VARCHAR(32) NOT NULL,
+    status VARCHAR(16) NOT NULL, inactive_reason VARCHAR(16), deactivated_by VARCHAR(128),
+    created_at ${instantType} NOT NULL, expires_at ${instantType}, last_used_at ${instantType})`;
+}
+
 describe('table name option', () => {
   const database = new Database(':memory:');
 
@@ -48,6 +56,18 @@ describe('table name option', () => {
 });
 
 describe.skipIf(!available.get('PostgreSQL'))('migrate on PostgreSQL', () => {
+  it('older table shape fails migrate', async () => {
+    const pool = new pg.Pool({ ...POSTGRES, max: 2 });
+    const table = uniqueTable();
+    try {
+      await pool.query(olderTableDdl(`"${table}"`, 'timestamptz(3)'));
+      await expect(SqlTokenStore.postgres(pool, { table }).migrate()).rejects.toThrow(`${table} exists without the columns`);
+    } finally {
+      await pool.query(`DROP TABLE IF EXISTS "${table}"`);
+      await pool.end();
+    }
+  });
+
   it('runs twice without error', async () => {
     const pool = new pg.Pool({ ...POSTGRES, max: 2 });
     const table = uniqueTable();
@@ -135,6 +155,18 @@ describe.skipIf(!available.get('PostgreSQL'))('migrate on PostgreSQL', () => {
 });
 
 describe.skipIf(!available.get('MariaDB'))('migrate on MariaDB', () => {
+  it('older table shape fails migrate', async () => {
+    const pool = mysql.createPool({ ...MARIADB, connectionLimit: 2 });
+    const table = uniqueTable();
+    try {
+      await pool.query(olderTableDdl(`\`${table}\``, 'DATETIME(3)'));
+      await expect(SqlTokenStore.mysql(pool, { table }).migrate()).rejects.toThrow(`${table} exists without the columns`);
+    } finally {
+      await pool.query(`DROP TABLE IF EXISTS \`${table}\``);
+      await pool.end();
+    }
+  });
+
   it('runs twice without error', async () => {
     const pool = mysql.createPool({ ...MARIADB, connectionLimit: 2 });
     const table = uniqueTable();
@@ -223,6 +255,12 @@ describe.skipIf(!available.get('MariaDB'))('migrate on MariaDB', () => {
 });
 
 describe('migrate on SQLite', () => {
+  it('older table shape fails migrate', async () => {
+    const database = new Database(':memory:');
+    database.exec(olderTableDdl('api_tokens', 'INTEGER'));
+    await expect(SqlTokenStore.sqlite(database).migrate()).rejects.toThrow('api_tokens exists without the columns');
+  });
+
   it('runs twice without error', async () => {
     const database = new Database(':memory:');
     const store = SqlTokenStore.sqlite(database);
