@@ -179,7 +179,7 @@ class TokenService implements ApiTokens {
     }
 
     const change = { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: context.actor.userId } as const;
-    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, 'active', change));
+    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, { status: 'active', deactivatedBy: record.deactivatedBy }, change));
     await this.#invalidate(id);
     if (updated === null) return this.#reload(context, id);
 
@@ -210,7 +210,7 @@ class TokenService implements ApiTokens {
     }
 
     const change = { status: 'active', inactiveReason: null, deactivatedBy: null } as const;
-    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, 'inactive', change));
+    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(id, { status: 'inactive', deactivatedBy: record.deactivatedBy }, change));
     await this.#invalidate(id);
     if (updated === null) return this.#reload(context, id);
 
@@ -389,7 +389,7 @@ class TokenService implements ApiTokens {
   async #recordExpiry(record: TokenRecord, now: Date): Promise<boolean> {
     if (!needsExpiryWrite(record, evaluate(record, now))) return false;
     const change = { status: 'inactive', inactiveReason: 'expired', deactivatedBy: record.deactivatedBy } as const;
-    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(record.id, 'active', change));
+    const updated = await this.#runtime.store('updateStatus', (store) => store.updateStatus(record.id, { status: 'active', deactivatedBy: record.deactivatedBy }, change));
     this.#evict(record.id);
     if (updated === null) return false;
     this.#runtime.emit({ type: 'token.expired', at: now, tokenId: record.id, orgId: record.orgId, userId: record.userId });

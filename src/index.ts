@@ -25,7 +25,7 @@ export type {
 } from './http.js';
 export type { ApiTokensOptions, CacheOptions, RateLimitOptions, SecretOption } from './options.js';
 export type { RateLimitDecision, RateLimitHit, RateLimitRule, RateLimitStore } from './rate-limit.js';
-export type { InactiveReason, ListCursor, ListQuery, StatusChange, TokenRecord, TokenStatus, TokenStore } from './store.js';
+export type { ExpectedStatus, InactiveReason, ListCursor, ListQuery, StatusChange, TokenRecord, TokenStatus, TokenStore } from './store.js';
 export type {
   Actor,
   ApiTokenEvent,

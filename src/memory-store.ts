@@ -1,4 +1,4 @@
-import type { ListQuery, StatusChange, TokenRecord, TokenStatus, TokenStore } from './store.js';
+import type { ExpectedStatus, ListQuery, StatusChange, TokenRecord, TokenStore } from './store.js';
 
 /**
  * A {@link TokenStore} that keeps records in process memory. Suited to tests, examples and
@@ -40,9 +40,9 @@ export class MemoryTokenStore implements TokenStore {
     return matches.sort(compareNewestFirst).slice(0, query.limit).map(copyRecord);
   }
 
-  async updateStatus(id: string, expected: TokenStatus, change: StatusChange): Promise<TokenRecord | null> {
+  async updateStatus(id: string, expected: ExpectedStatus, change: StatusChange): Promise<TokenRecord | null> {
     const record = this.#records.get(id);
-    if (record === undefined || record.status !== expected) return null;
+    if (record === undefined || record.status !== expected.status || record.deactivatedBy !== expected.deactivatedBy) return null;
     record.status = change.status;
     record.inactiveReason = change.inactiveReason;
     record.deactivatedBy = change.deactivatedBy;

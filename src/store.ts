@@ -37,6 +37,16 @@ export interface StatusChange {
   deactivatedBy: string | null;
 }
 
+/**
+ * The stored state a status change expects to find. The change is written only if both fields
+ * still match, so a decision made on a record read earlier (such as whether this user may
+ * reactivate a token deactivated by someone else) cannot apply to a record changed since.
+ */
+export interface ExpectedStatus {
+  status: TokenStatus;
+  deactivatedBy: string | null;
+}
+
 /** A position in a newest-first listing: the last record of the previous page. */
 export interface ListCursor {
   createdAt: Date;
@@ -78,11 +88,11 @@ export interface TokenStore {
   list(query: ListQuery): Promise<TokenRecord[]>;
 
   /**
-   * Changes the status fields of a record only if its status is still `expected`, and
-   * returns the updated record. Returns `null` when the record is missing or its status
-   * differs.
+   * Changes the status fields of a record only if its `status` and `deactivatedBy` still
+   * equal `expected` (`null` equals `null`), and returns the updated record. Returns `null`
+   * when the record is missing or either field differs.
    */
-  updateStatus(id: string, expected: TokenStatus, change: StatusChange): Promise<TokenRecord | null>;
+  updateStatus(id: string, expected: ExpectedStatus, change: StatusChange): Promise<TokenRecord | null>;
 
   /** Sets `lastUsedAt` to `at` unless the stored value is already later. */
   touchLastUsed(id: string, at: Date): Promise<void>;

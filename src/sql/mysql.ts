@@ -100,7 +100,7 @@ function statements(table: TableName): SqlStatements {
     listByOrganizationAfter: `${select} WHERE org_id = ? AND token.created_at <= ${instant} AND (token.created_at < ${instant} OR token.id < ?) ${newestFirst} LIMIT ?`,
     listByUser: `${select} WHERE org_id = ? AND user_id = ? ${newestFirst} LIMIT ?`,
     listByUserAfter: `${select} WHERE org_id = ? AND user_id = ? AND token.created_at <= ${instant} AND (token.created_at < ${instant} OR token.id < ?) ${newestFirst} LIMIT ?`,
-    updateStatus: `UPDATE ${name} SET status = ?, inactive_reason = ?, deactivated_by = ? WHERE id = ? AND status = ?`,
+    updateStatus: `UPDATE ${name} SET status = ?, inactive_reason = ?, deactivated_by = ? WHERE id = ? AND status = ? AND deactivated_by <=> ?`,
     updateReturnsRow: false,
     touchLastUsed: `UPDATE ${name} SET last_used_at = ${instant} WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ${instant})`,
     delete: `DELETE FROM ${name} WHERE id = ?`,

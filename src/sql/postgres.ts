@@ -89,7 +89,7 @@ function statements(table: TableName): SqlStatements {
     listByOrganizationAfter: `${select} WHERE org_id = $1 AND created_at <= $2 AND (created_at < $3 OR id < $4) ${newestFirst} LIMIT $5`,
     listByUser: `${select} WHERE org_id = $1 AND user_id = $2 ${newestFirst} LIMIT $3`,
     listByUserAfter: `${select} WHERE org_id = $1 AND user_id = $2 AND created_at <= $3 AND (created_at < $4 OR id < $5) ${newestFirst} LIMIT $6`,
-    updateStatus: `UPDATE ${name} AS token SET status = $1, inactive_reason = $2, deactivated_by = $3 WHERE id = $4 AND status = $5 RETURNING ${selected}`,
+    updateStatus: `UPDATE ${name} AS token SET status = $1, inactive_reason = $2, deactivated_by = $3 WHERE id = $4 AND status = $5 AND deactivated_by IS NOT DISTINCT FROM $6 RETURNING ${selected}`,
     updateReturnsRow: true,
     touchLastUsed: `UPDATE ${name} SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)`,
     delete: `DELETE FROM ${name} WHERE id = $1`,

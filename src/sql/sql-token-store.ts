@@ -1,5 +1,5 @@
 import { assertKnownOptions } from '../known-options.js';
-import type { ListQuery, StatusChange, TokenRecord, TokenStatus, TokenStore } from '../store.js';
+import type { ExpectedStatus, ListQuery, StatusChange, TokenRecord, TokenStore } from '../store.js';
 import type { SqlDialect, SqlDriver, SqlRow, SqlStatements } from './dialect.js';
 import { mysqlDialect, mysqlDriver, type MysqlPoolLike } from './mysql.js';
 import { pgDriver, postgresDialect, type PgPoolLike } from './postgres.js';
@@ -178,8 +178,8 @@ export class SqlTokenStore implements TokenStore {
     return rows.map((row) => this.#toRecord(row));
   }
 
-  async updateStatus(id: string, expected: TokenStatus, change: StatusChange): Promise<TokenRecord | null> {
-    const params = [change.status, change.inactiveReason, change.deactivatedBy, id, expected];
+  async updateStatus(id: string, expected: ExpectedStatus, change: StatusChange): Promise<TokenRecord | null> {
+    const params = [change.status, change.inactiveReason, change.deactivatedBy, id, expected.status, expected.deactivatedBy];
     if (this.#sql.updateReturnsRow) return this.#one(this.#sql.updateStatus, params);
 
     const matched = await this.#driver.execute(this.#sql.updateStatus, params);

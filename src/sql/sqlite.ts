@@ -90,7 +90,7 @@ function statements(table: TableName): SqlStatements {
     listByOrganizationAfter: `${select} WHERE org_id = ? AND created_at <= ? AND (created_at < ? OR id < ?) ${newestFirst} LIMIT ?`,
     listByUser: `${select} WHERE org_id = ? AND user_id = ? ${newestFirst} LIMIT ?`,
     listByUserAfter: `${select} WHERE org_id = ? AND user_id = ? AND created_at <= ? AND (created_at < ? OR id < ?) ${newestFirst} LIMIT ?`,
-    updateStatus: `UPDATE ${name} SET status = ?, inactive_reason = ?, deactivated_by = ? WHERE id = ? AND status = ? RETURNING ${columns}`,
+    updateStatus: `UPDATE ${name} SET status = ?, inactive_reason = ?, deactivated_by = ? WHERE id = ? AND status = ? AND deactivated_by IS ? RETURNING ${columns}`,
     updateReturnsRow: true,
     touchLastUsed: `UPDATE ${name} SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
     delete: `DELETE FROM ${name} WHERE id = ?`,

@@ -165,7 +165,7 @@ export function testTokenStore(options: TokenStoreSuiteOptions): void {
       const s = await store();
       const record = makeRecord();
       await s.insert(record);
-      const updated = await s.updateStatus(record.id, 'active', { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: 'user_admin' });
+      const updated = await s.updateStatus(record.id, ACTIVE, { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: 'user_admin' });
       assert.deepEqual(updated, { ...record, status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: 'user_admin' });
       assert.deepEqual(await s.findById(record.id), updated);
     });
@@ -174,14 +174,37 @@ export function testTokenStore(options: TokenStoreSuiteOptions): void {
       const s = await store();
       const record = makeRecord({ status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: OWNER_ID });
       await s.insert(record);
-      const updated = await s.updateStatus(record.id, 'active', { status: 'inactive', inactiveReason: 'expired', deactivatedBy: null });
+      const updated = await s.updateStatus(record.id, ACTIVE, { status: 'inactive', inactiveReason: 'expired', deactivatedBy: null });
       assert.equal(updated, null);
       assert.deepEqual(await s.findById(record.id), record);
     });
 
+    it('updateStatus checks who deactivated it', async () => {
+      const s = await store();
+      const record = makeRecord({ status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: 'user_admin' });
+      await s.insert(record);
+      const reactivate = { status: 'active', inactiveReason: null, deactivatedBy: null } as const;
+
+      assert.equal(await s.updateStatus(record.id, { status: 'inactive', deactivatedBy: OWNER_ID }, reactivate), null);
+      assert.equal(await s.updateStatus(record.id, { status: 'inactive', deactivatedBy: null }, reactivate), null);
+      assert.deepEqual(await s.findById(record.id), record);
+
+      const updated = await s.updateStatus(record.id, { status: 'inactive', deactivatedBy: 'user_admin' }, reactivate);
+      assert.deepEqual(updated, { ...record, ...reactivate });
+    });
+
+    it('updateStatus matches a null deactivatedBy only to null', async () => {
+      const s = await store();
+      const record = makeRecord();
+      await s.insert(record);
+      const change = { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: OWNER_ID } as const;
+      assert.equal(await s.updateStatus(record.id, { status: 'active', deactivatedBy: OWNER_ID }, change), null);
+      assert.notEqual(await s.updateStatus(record.id, ACTIVE, change), null);
+    });
+
     it('updateStatus of a missing record returns null', async () => {
       const s = await store();
-      const updated = await s.updateStatus(crypto.randomUUID(), 'active', { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: null });
+      const updated = await s.updateStatus(crypto.randomUUID(), ACTIVE, { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: null });
       assert.equal(updated, null);
     });
 
@@ -190,7 +213,7 @@ export function testTokenStore(options: TokenStoreSuiteOptions): void {
       const record = makeRecord();
       await s.insert(record);
       const change = { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: 'user_1' } as const;
-      const results = await Promise.all(Array.from({ length: 10 }, () => s.updateStatus(record.id, 'active', change)));
+      const results = await Promise.all(Array.from({ length: 10 }, () => s.updateStatus(record.id, ACTIVE, change)));
       assert.equal(results.filter((result) => result !== null).length, 1);
     });
 
@@ -255,6 +278,8 @@ export function testTokenStore(options: TokenStoreSuiteOptions): void {
 }
 
 const OWNER_ID = 'user_owner';
+// The expected state of a freshly made record.
+const ACTIVE = { status: 'active', deactivatedBy: null } as const;
 
 function makeRecord(overrides: Partial<TokenRecord> = {}): TokenRecord {
   const createdAt = new Date('2026-03-01T08:30:15.123Z');

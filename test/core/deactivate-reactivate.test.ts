@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryTokenStore, type TokenStore } from '../../src/index.js';
 import { expectApiTokenError, makeApiTokens } from '../support/setup.js';
+import { storeWith } from '../support/stores.js';
 
 /** Builds a setup with `Admin` as an admin role, one admin and one token of the owner. */
 async function ownerTokenWithAdmin() {
@@ -116,5 +118,33 @@ describe('deactivate and reactivate', () => {
     const result = await apiTokens.reactivate(admin, info.id);
 
     expect(result.status).toBe('active');
+  });
+
+  it('reactivation race keeps an admin deactivation', async () => {
+    const inner = new MemoryTokenStore();
+    let interleave: (() => Promise<void>) | null = null;
+    // Runs the admin's changes between the owner's read of the record and the owner's write.
+    const store: TokenStore = storeWith(inner, {
+      async updateStatus(id, expected, change) {
+        const before = interleave;
+        interleave = null;
+        if (before !== null) await before();
+        return inner.updateStatus(id, expected, change);
+      },
+    });
+    const setup = makeApiTokens({ store, adminRoles: ['Admin'] });
+    const admin = setup.directory.addMember(setup.orgId, { role: 'Admin' });
+    const { token, info } = await setup.create();
+    await setup.apiTokens.deactivate(setup.owner, info.id);
+
+    interleave = async () => {
+      await setup.apiTokens.reactivate(admin, info.id);
+      await setup.apiTokens.deactivate(admin, info.id);
+    };
+    const result = await setup.apiTokens.reactivate(setup.owner, info.id);
+
+    expect(result.status).toBe('inactive');
+    expect((await inner.findById(info.id))?.deactivatedBy).toBe(admin.userId);
+    expect(await setup.apiTokens.verify(token)).toEqual({ valid: false, code: 'INACTIVE' });
   });
 });

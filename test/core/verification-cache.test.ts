@@ -151,7 +151,7 @@ describe('verification cache', () => {
     const { token, info } = await create();
     await apiTokens.verify(token);
     // Another instance deactivates the token in the shared store.
-    await store.updateStatus(info.id, 'active', { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: owner.userId });
+    await store.updateStatus(info.id, { status: 'active', deactivatedBy: null }, { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: owner.userId });
     expect((await apiTokens.verify(token)).valid).toBe(true);
 
     apiTokens.evict(info.id);
@@ -164,7 +164,7 @@ describe('verification cache', () => {
     const { token, info } = await create();
     await apiTokens.verify(token);
     // Another instance deactivates the token in the shared store, then the user repeats it here.
-    await store.updateStatus(info.id, 'active', { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: owner.userId });
+    await store.updateStatus(info.id, { status: 'active', deactivatedBy: null }, { status: 'inactive', inactiveReason: 'deactivated', deactivatedBy: owner.userId });
 
     const deactivated = await apiTokens.deactivate(owner, info.id);
 
@@ -178,7 +178,7 @@ describe('verification cache', () => {
     await apiTokens.deactivate(owner, info.id);
     await apiTokens.verify(token);
     // Another instance reactivates the token in the shared store, then the user repeats it here.
-    await store.updateStatus(info.id, 'inactive', { status: 'active', inactiveReason: null, deactivatedBy: null });
+    await store.updateStatus(info.id, { status: 'inactive', deactivatedBy: owner.userId }, { status: 'active', inactiveReason: null, deactivatedBy: null });
 
     const reactivated = await apiTokens.reactivate(owner, info.id);
 
