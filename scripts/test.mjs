@@ -46,7 +46,7 @@ function addCounts(report) {
     totals.failed += summary.numFailedTests;
     totals.skipped += summary.numPendingTests + summary.numTodoTests;
   } catch {
-    // vitest wrote no report (it failed before running tests); its own output says why.
+    // vitest wrote no report (it failed before running tests); its own output explains why.
   }
 }
 

@@ -91,7 +91,7 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: ExpressAuthOptions)
 /**
  * Creates Express middleware that lets a request through only when its token has every
  * one of `permissions`, and sends 403 otherwise. Mount it after {@link apiTokenAuth}: on a
- * request that was not authenticated it passes a TypeError to `next`, so Express answers 500.
+ * request that was not authenticated it passes a TypeError to `next`, so Express responds with 500.
  *
  * @throws TypeError when no permission is given or one is not a non-empty string.
  *

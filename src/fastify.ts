@@ -121,7 +121,7 @@ export default apiTokenAuth;
  * Creates a route hook that lets a request through only when its token has every one of
  * `permissions`, and replies 403 otherwise. Use it as a route's `onRequest` or `preHandler`
  * option in a context where {@link apiTokenAuth} is registered. On a request that was not
- * authenticated it throws a TypeError, so Fastify answers 500.
+ * authenticated it throws a TypeError, so Fastify responds with 500.
  *
  * @throws TypeError when no permission is given or one is not a non-empty string.
  *

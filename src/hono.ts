@@ -93,7 +93,7 @@ export function apiTokenAuth(apiTokens: ApiTokens, options?: HonoAuthOptions): M
 /**
  * Creates Hono middleware that lets a request through only when its token has every one of
  * `permissions`, and responds 403 otherwise. Mount it after {@link apiTokenAuth}: on a request
- * that was not authenticated it throws a TypeError, so Hono answers 500.
+ * that was not authenticated it throws a TypeError, so Hono responds with 500.
  *
  * @throws TypeError when no permission is given or one is not a non-empty string.
  *

@@ -185,7 +185,7 @@ export async function authenticateRequest(
  * it does, or a 403 rejection naming the first missing permission.
  *
  * @throws TypeError when `auth` is missing: the route checks permissions without
- * authenticating first. That is a setup mistake, so the framework answers 500 and logs it,
+ * authenticating first. That is a setup mistake, so the framework responds with 500 and logs it,
  * and the route is never left open.
  */
 export function checkPermissions(
