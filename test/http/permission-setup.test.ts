@@ -1,4 +1,5 @@
 import express from 'express';
+import express4 from 'express4';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,8 +14,9 @@ import { createFixture } from './support/fixture.js';
 // must not pass, and must not look like the client's fault (a 401 for a valid key).
 function startWithoutAuth(adapter: AdapterName): Promise<RunningApp> {
   switch (adapter) {
-    case 'express': {
-      const app = express();
+    case 'express':
+    case 'express4': {
+      const app = adapter === 'express' ? express() : express4();
       app.get('/documents', expressAdapter.requirePermission('documents:read'), (_req, res) => {
         res.end('open');
       });

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import express from 'express';
+import express4 from 'express4';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import * as expressAdapter from '../../../src/express.js';
@@ -9,7 +10,8 @@ import * as fastifyAdapter from '../../../src/fastify.js';
 import * as honoAdapter from '../../../src/hono.js';
 import type { ApiTokens, HttpAuthOptions } from '../../../src/index.js';
 
-export const ADAPTERS = ['express', 'fastify', 'hono'] as const;
+// `express4` is Express 4 with the same adapter; the others run their current major version.
+export const ADAPTERS = ['express', 'express4', 'fastify', 'hono'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
 export interface RunningApp {
@@ -28,8 +30,9 @@ export function documentsBody(auth: { orgId: string; userId: string; permissions
  */
 export function startDocumentsApp(adapter: AdapterName, apiTokens: ApiTokens, options: HttpAuthOptions = {}): Promise<RunningApp> {
   switch (adapter) {
-    case 'express': {
-      const app = express();
+    case 'express':
+    case 'express4': {
+      const app = adapter === 'express' ? express() : express4();
       app.get('/documents', expressAdapter.apiTokenAuth(apiTokens, options), expressAdapter.requirePermission('documents:read'), (req, res) => {
         res.setHeader('content-type', 'application/json');
         res.end(documentsBody(req.apiToken!));
@@ -100,8 +103,9 @@ function actorFromHeaders(get: (name: string) => string | undefined): { orgId: s
 /** Starts an app of the adapter on 127.0.0.1, port 0, with the management endpoints under {@link MANAGEMENT_PREFIX}. */
 export function startManagementApp(adapter: AdapterName, apiTokens: ApiTokens): Promise<RunningApp> {
   switch (adapter) {
-    case 'express': {
-      const app = express();
+    case 'express':
+    case 'express4': {
+      const app = adapter === 'express' ? express() : express4();
       app.use(MANAGEMENT_PREFIX, expressAdapter.tokenManagement(apiTokens, { getActor: (req) => actorFromHeaders((name) => req.get(name)) }));
       return listenNode(app.listen(0, '127.0.0.1'));
     }
