@@ -1,5 +1,5 @@
 import { COLUMNS, INSTANT_COLUMNS, indexNames, type DuplicateKey, type SqlDialect, type SqlDriver, type SqlRow, type SqlStatements } from './dialect.js';
-import { parseTableName, DEFAULT_TABLE, type TableName } from './table-name.js';
+import { parseTableName, quoteTableName, DEFAULT_TABLE, type TableName } from './table-name.js';
 
 /**
  * The part of a `mysql2/promise` `Pool` that {@link SqlTokenStore.mysql} uses. A
@@ -173,11 +173,9 @@ function duplicateKey(error: unknown, table: TableName): DuplicateKey | null {
 }
 
 function quote(table: TableName): string {
-  const name = quoteIdentifier(table.table);
-  return table.schema === null ? name : `${quoteIdentifier(table.schema)}.${name}`;
+  return quoteTableName(table, '`');
 }
 
-// Names are validated as letters, digits and underscores, so quoting cannot be escaped.
 function quoteIdentifier(identifier: string): string {
-  return `\`${identifier}\``;
+  return quoteTableName({ schema: null, table: identifier }, '`');
 }

@@ -31,6 +31,16 @@ export function parseTableName(table: unknown, label: string): TableName {
   return Object.freeze({ schema: match[1] ?? null, table: match[2]! });
 }
 
+/**
+ * Returns `table` or `schema.table` with each part quoted: in double quotes (PostgreSQL,
+ * SQLite) or in backticks (MySQL). Names are validated as letters, digits and underscores,
+ * so the quotes cannot be escaped. They keep mixed case and allow reserved words such as `user`.
+ */
+export function quoteTableName(table: TableName, quote: '"' | '`'): string {
+  const name = `${quote}${table.table}${quote}`;
+  return table.schema === null ? name : `${quote}${table.schema}${quote}.${name}`;
+}
+
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : typeof value;
 }
