@@ -346,8 +346,7 @@ describe('token management across adapters', () => {
       }),
     );
     expect(bodies[0]).toHaveLength(requests.length);
-    expect(bodies[1]).toEqual(bodies[0]);
-    expect(bodies[2]).toEqual(bodies[0]);
+    for (const [index, adapter] of ADAPTERS.entries()) expect(bodies[index], adapter).toEqual(bodies[0]);
   });
 
   it('body edge cases are identical', async () => {
@@ -372,7 +371,6 @@ describe('token management across adapters', () => {
     expect(responses[0]![0]).toMatch(/^415 .*"UNSUPPORTED_MEDIA_TYPE"/);
     expect(responses[0]![1]).toMatch(/^400 .*"field":"body"/);
     expect(responses[0]![2]).toMatch(/^404 .*"NOT_FOUND"/);
-    expect(responses[1]).toEqual(responses[0]);
-    expect(responses[2]).toEqual(responses[0]);
+    for (const [index, adapter] of ADAPTERS.entries()) expect(responses[index], adapter).toEqual(responses[0]);
   });
 });
