@@ -187,9 +187,7 @@ function parseJsonBody(body: ManagementBody, hint: string): unknown {
   // Also checked for a body that the host's parser already read. A browser sends a form post
   // cross-site without a CORS preflight, and every adapter must reject it alike.
   if (!isJsonMediaType(body.contentType)) {
-    throw new RequestProblem(
-      problem(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${body.contentType === null ? 'none' : JSON.stringify(body.contentType)}`),
-    );
+    throw new RequestProblem(problem(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${describeContentType(body.contentType)}`));
   }
   if (body.kind === 'parsed') return body.value;
 
@@ -198,6 +196,13 @@ function parseJsonBody(body: ManagementBody, hint: string): unknown {
   } catch {
     throw invalidInput('body', `The request body is not valid JSON. ${hint}`);
   }
+}
+
+// The header is quoted back to the client, unless it may contain a token pasted by mistake.
+function describeContentType(contentType: string | null): string {
+  if (contentType === null) return 'none';
+  if (containsTokenValue(contentType)) return 'a value that contains an API token';
+  return JSON.stringify(contentType);
 }
 
 // A host's body parser turns an empty body into undefined, or into {} for a form, while a

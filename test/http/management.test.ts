@@ -154,6 +154,16 @@ describe.each(ADAPTERS)('token management on %s', (adapter) => {
     });
   });
 
+  it('token in Content-Type is not echoed', async () => {
+    const fixture = createFixture();
+    const { token } = await fixture.createToken();
+    await withApp(adapter, fixture, async (call) => {
+      const result = await call('POST', '/tokens', { body: '{}', contentType: `text/${token}` });
+      expectProblem(result, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(result.text).not.toContain(token.slice(-20));
+    });
+  });
+
   it('create on free plan answers 403', async () => {
     const fixture = createFixture();
     fixture.organizations.set(ADMIN.orgId, { plan: 'free' });
