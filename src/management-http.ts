@@ -48,7 +48,7 @@ export interface ManagementRequest {
   tokenId: string | undefined;
   /** The request URL, absolute or as a path with a query string. */
   url: string;
-  /** Reads the request body. Called only by the operations that accept one. */
+  /** Reads the request body. Called by every operation except `list` and `get`. */
   readBody(): Promise<ManagementBody>;
 }
 
@@ -139,6 +139,9 @@ async function runOperation(apiTokens: ApiTokens, operation: ManagementOperation
       parseEmptyBody(await request.readBody());
       return json(200, serializeTokenInfo(await apiTokens.reactivate(actor, tokenIdOf(request))));
     case 'revoke':
+      // The body is ignored, but read so an oversized one gets 413 on every adapter, as
+      // Fastify and Hono limit it before the handler runs.
+      if ((await request.readBody()).kind === 'too-large') throw new RequestProblem(payloadTooLarge());
       await apiTokens.revoke(actor, tokenIdOf(request));
       return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
   }

@@ -154,6 +154,16 @@ describe.each(ADAPTERS)('token management on %s', (adapter) => {
     });
   });
 
+  it('oversized DELETE body answers 413', async () => {
+    const fixture = createFixture();
+    const { id } = await fixture.createToken();
+    await withApp(adapter, fixture, async (call) => {
+      const result = await call('DELETE', `/tokens/${id}`, { body: 'a'.repeat(MAX_MANAGEMENT_BODY_BYTES + 1), contentType: 'application/json' });
+      expectProblem(result, 413, 'PAYLOAD_TOO_LARGE');
+      expect((await call('GET', `/tokens/${id}`)).status).toBe(200);
+    });
+  });
+
   it('token in Content-Type is not echoed', async () => {
     const fixture = createFixture();
     const { token } = await fixture.createToken();
