@@ -195,7 +195,9 @@ function parseJsonBody(body: ManagementBody, hint: string): unknown {
   if (body.kind === 'parsed') return body.value;
 
   try {
-    return JSON.parse(body.text) as unknown;
+    // Hono's text() drops a leading byte order mark and the Node adapters keep it. RFC 8259,
+    // section 8.1, lets a parser ignore it, so every adapter does.
+    return JSON.parse(body.text.replace(/^\uFEFF/, '')) as unknown;
   } catch {
     throw invalidInput('body', `The request body is not valid JSON. ${hint}`);
   }

@@ -369,6 +369,19 @@ describe('token management across adapters', () => {
     for (const [index, adapter] of ADAPTERS.entries()) expect(bodies[index], adapter).toEqual(bodies[0]);
   });
 
+  it('body with a byte order mark is read alike', async () => {
+    const statuses = await Promise.all(
+      ADAPTERS.map(async (adapter) => {
+        let status = 0;
+        await withApp(adapter, createFixture(), async (call) => {
+          status = (await call('POST', '/tokens', { body: '\ufeff{"name":"CI","expiresIn":"never"}', contentType: 'application/json' })).status;
+        });
+        return status;
+      }),
+    );
+    for (const [index, adapter] of ADAPTERS.entries()) expect(statuses[index], adapter).toBe(201);
+  });
+
   it('body edge cases are identical', async () => {
     const signedIn: RawHeader[] = [
       ['X-Org-Id', ADMIN.orgId],
