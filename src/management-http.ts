@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiTokens } from './api-tokens.js';
 import { ApiTokenError, isApiTokenError, type ApiTokenErrorCode } from './errors.js';
-import { containsTokenValue } from './inputs.js';
+import { containsTokenValue, parseActor } from './inputs.js';
 import type { Actor, CreateTokenInput, ListTokensOptions, TokenInfo } from './types.js';
 
 /**
@@ -149,13 +149,20 @@ async function runOperation(apiTokens: ApiTokens, operation: ManagementOperation
 
 const actorSchema = z.object({ orgId: z.string(), userId: z.string() });
 
+// The actor comes from the host application, not from the request, so an invalid one is a
+// setup mistake for the framework's error handling, never a 400 naming a field the client did not send.
 function checkActor(actor: unknown): Actor | null {
   if (actor === null || actor === undefined) return null;
   const parsed = actorSchema.safeParse(actor);
   if (!parsed.success) {
     throw new TypeError('getActor returned an invalid actor: expected { orgId: string, userId: string } or null');
   }
-  return { orgId: parsed.data.orgId, userId: parsed.data.userId };
+  try {
+    return parseActor(parsed.data);
+  } catch (error) {
+    if (!isApiTokenError(error)) throw error;
+    throw new TypeError(`getActor returned an invalid actor: ${error.message}`);
+  }
 }
 
 function tokenIdOf(request: ManagementRequest): string {

@@ -332,6 +332,14 @@ describe.each(ADAPTERS)('token management on %s', (adapter) => {
     });
   });
 
+  it('getActor invalid actor reaches the framework', async () => {
+    await withApp(adapter, createFixture(), async (call) => {
+      const result = await call('GET', '/tokens', { actor: { orgId: '', userId: '' } });
+      expect(result.status).toBe(500);
+      expect(result.text).not.toContain('INVALID_INPUT');
+    });
+  });
+
   it('getActor failure reaches the framework', async () => {
     await withApp(adapter, createFixture(), async (call) => {
       const result = await call('GET', '/tokens', { headers: { 'x-session-fails': '1' } });
