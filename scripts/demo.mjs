@@ -7,7 +7,7 @@
 //   npm run demo -- --example hono        the Fastify or Hono example instead
 //   npm run demo -- --database /tmp/x.db  another SQLite file (default .demo/demo.sqlite)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ buildIfNeeded();
 const serverModule = await bundleExample(options.example);
 const { startServer } = await import(pathToFileURL(serverModule).href);
 
+claimDatabase(options.database);
 resetDatabase(options.database);
 let example;
 try {
@@ -107,6 +108,29 @@ async function bundleExample(name) {
     silent: true,
   });
   return join(outDir, 'server.js');
+}
+
+// A second demo on the same file would delete the database of the one already running, so
+// a file next to the database holds the running demo's process id.
+function claimDatabase(file) {
+  mkdirSync(dirname(file), { recursive: true });
+  const lockFile = `${file}.pid`;
+  const owner = Number.parseInt(existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : '', 10);
+  if (Number.isInteger(owner) && owner !== process.pid && isRunning(owner)) {
+    const database = relative(process.cwd(), file) || file;
+    fail(`Another demo (process ${owner}) is using ${database}. Stop it with Ctrl+C, or give this one another file: npm run demo -- --database /tmp/demo2.sqlite`);
+  }
+  writeFileSync(lockFile, String(process.pid));
+  process.on('exit', () => rmSync(lockFile, { force: true }));
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
 
 function resetDatabase(file) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiTokens } from './api-tokens.js';
 import { ApiTokenError, isApiTokenError, type ApiTokenErrorCode } from './errors.js';
-import { containsTokenValue } from './inputs.js';
+import { containsTokenValue, parseActor } from './inputs.js';
 import type { Actor, CreateTokenInput, ListTokensOptions, TokenInfo } from './types.js';
 
 /**
@@ -48,7 +48,7 @@ export interface ManagementRequest {
   tokenId: string | undefined;
   /** The request URL, absolute or as a path with a query string. */
   url: string;
-  /** Reads the request body. Called only by the operations that accept one. */
+  /** Reads the request body. Called by every operation except `list` and `get`. */
   readBody(): Promise<ManagementBody>;
 }
 
@@ -139,6 +139,9 @@ async function runOperation(apiTokens: ApiTokens, operation: ManagementOperation
       parseEmptyBody(await request.readBody());
       return json(200, serializeTokenInfo(await apiTokens.reactivate(actor, tokenIdOf(request))));
     case 'revoke':
+      // The body is ignored, but read so an oversized one gets 413 on every adapter, as
+      // Fastify and Hono limit it before the handler runs.
+      if ((await request.readBody()).kind === 'too-large') throw new RequestProblem(payloadTooLarge());
       await apiTokens.revoke(actor, tokenIdOf(request));
       return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
   }
@@ -146,13 +149,20 @@ async function runOperation(apiTokens: ApiTokens, operation: ManagementOperation
 
 const actorSchema = z.object({ orgId: z.string(), userId: z.string() });
 
+// The actor comes from the host application, not from the request, so an invalid one is a
+// setup mistake for the framework's error handling, never a 400 naming a field the client did not send.
 function checkActor(actor: unknown): Actor | null {
   if (actor === null || actor === undefined) return null;
   const parsed = actorSchema.safeParse(actor);
   if (!parsed.success) {
     throw new TypeError('getActor returned an invalid actor: expected { orgId: string, userId: string } or null');
   }
-  return { orgId: parsed.data.orgId, userId: parsed.data.userId };
+  try {
+    return parseActor(parsed.data);
+  } catch (error) {
+    if (!isApiTokenError(error)) throw error;
+    throw new TypeError(`getActor returned an invalid actor: ${error.message}`);
+  }
 }
 
 function tokenIdOf(request: ManagementRequest): string {
@@ -187,17 +197,24 @@ function parseJsonBody(body: ManagementBody, hint: string): unknown {
   // Also checked for a body that the host's parser already read. A browser sends a form post
   // cross-site without a CORS preflight, and every adapter must reject it alike.
   if (!isJsonMediaType(body.contentType)) {
-    throw new RequestProblem(
-      problem(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${body.contentType === null ? 'none' : JSON.stringify(body.contentType)}`),
-    );
+    throw new RequestProblem(problem(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${describeContentType(body.contentType)}`));
   }
   if (body.kind === 'parsed') return body.value;
 
   try {
-    return JSON.parse(body.text) as unknown;
+    // Hono's text() drops a leading byte order mark and the Node adapters keep it. RFC 8259,
+    // section 8.1, lets a parser ignore it, so every adapter does.
+    return JSON.parse(body.text.replace(/^\uFEFF/, '')) as unknown;
   } catch {
     throw invalidInput('body', `The request body is not valid JSON. ${hint}`);
   }
+}
+
+// The header is quoted back to the client, unless it may contain a token pasted by mistake.
+function describeContentType(contentType: string | null): string {
+  if (contentType === null) return 'none';
+  if (containsTokenValue(contentType)) return 'a value that contains an API token';
+  return JSON.stringify(contentType);
 }
 
 // A host's body parser turns an empty body into undefined, or into {} for a form, while a

@@ -1,7 +1,7 @@
 // `npm run demo` as a user runs it: a child process on a free port, called over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,5 +98,23 @@ describe('npm run demo', () => {
       ]);
     },
     STARTUP_TIMEOUT_MS + 10_000,
+  );
+
+  it(
+    'second demo keeps the first database',
+    async () => {
+      const database = temporaryDatabase();
+      const first = startDemo(['--port', String(await freePort()), '--database', database]);
+      await waitFor(first.output, /Press Ctrl\+C to stop/, first.child);
+      const inode = statSync(database).ino;
+
+      const second = startDemo(['--port', String(await freePort()), '--database', database]);
+      const [code] = (await once(second.child, 'exit')) as [number | null];
+
+      expect(code).toBe(1);
+      expect(second.output.stderr).toContain(`Another demo (process ${first.child.pid}) is using`);
+      expect(statSync(database).ino).toBe(inode);
+    },
+    2 * STARTUP_TIMEOUT_MS + 10_000,
   );
 });
