@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that PostgreSQL, MariaDB and Redis answer on 127.0.0.1 and starts any that does not.
+# Checks that PostgreSQL, MariaDB and Redis respond on 127.0.0.1 and starts any that does not.
 # The SQL and Redis test suites run against these servers.
 set -uo pipefail
 

@@ -111,7 +111,7 @@ async function bundleExample(name) {
 }
 
 // A second demo on the same file would delete the database of the one already running, so
-// a file next to the database holds the running demo's process id.
+// a file next to the database contains the running demo's process id.
 function claimDatabase(file) {
   mkdirSync(dirname(file), { recursive: true });
   const lockFile = `${file}.pid`;

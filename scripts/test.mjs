@@ -1,6 +1,6 @@
-// The test command: runs the whole suite in UTC, then again under two non-UTC time zones
-// (one with a half-hour offset, one with daylight saving time), because date arithmetic and
-// SQL date handling must not depend on the process time zone. Files named *.heavy.test.ts
+// The test command: runs the whole suite in UTC, then again under two non-UTC time zones.
+// One zone has a half-hour offset and one has daylight saving time, because date arithmetic
+// and SQL date handling must not depend on the process time zone. Files named *.heavy.test.ts
 // (large tables, several processes) run in the UTC pass only. Extra arguments go to vitest.
 // The last line sums the three passes.
 import { spawnSync } from 'node:child_process';

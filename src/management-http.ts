@@ -76,7 +76,7 @@ export interface ManagementProblem {
 /**
  * Runs one management operation for an HTTP request and returns the response to send.
  * Every `ApiTokenError` becomes a problem response. Any other error is thrown, so the
- * framework's error handling sees it.
+ * framework's error handling receives it.
  *
  * @throws TypeError when `getActor` returns something other than an actor or `null`.
  */
